@@ -1,0 +1,261 @@
+/**
+ * Public types of @program-nova/state: the on-disk document (snake_case, DESIGN.md section 3), the
+ * transitions the orchestrator records, and the shapes of the pure derivations (camelCase).
+ * This file is the contract other packages build on: shapes may grow, names do not change.
+ */
+
+export type TaskStatus = 'pending' | 'in_progress' | 'completed' | 'failed';
+
+/** Why a task failed (or was interrupted). Stored in `failure_kind`. */
+export type FailureKind =
+  | 'exit_code' // the process exited non-zero
+  | 'signal' // the process was killed by a signal nobody in Nova sent
+  | 'timeout' // wall-clock timeout
+  | 'inactivity' // no output for too long
+  | 'output_cap' // printed more than the log byte cap
+  | 'command_not_found' // the agent binary is missing (not retried)
+  | 'spawn_error' // any other failure to start the process
+  | 'agent_error' // exit 0 but the agent's result said is_error
+  | 'usage_limit' // the agent hit a usage/rate limit (requeued, not counted as an attempt)
+  | 'interrupted'; // Nova stopped it (Ctrl-C, SIGTERM); the task is back to pending
+
+export interface TokenUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_creation_tokens: number;
+}
+
+export interface ProjectState {
+  name: string;
+  cascade_file: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+  updated_at: string | null;
+  orchestrator_pid: number | null;
+}
+
+export interface GraphTask {
+  name: string;
+  description: string;
+  depends_on: string[];
+  branch: string;
+  group: string;
+}
+
+export interface GraphHierarchyBranch {
+  branch: string;
+  groups: { group: string; tasks: string[] }[];
+}
+
+export interface StateGraph {
+  /** Keys in file order. */
+  tasks: Record<string, GraphTask>;
+  hierarchy: GraphHierarchyBranch[];
+}
+
+export interface TaskState {
+  status: TaskStatus;
+  worker_id: string | null;
+  pid: number | null;
+  /** Process group of the worker (= pid of the group leader); recorded so a restarted run can reap it. */
+  pgid?: number | null;
+  started_at: string | null;
+  completed_at: string | null;
+  duration_seconds: number | null;
+  current_step: string | null;
+  token_usage: TokenUsage;
+  cost_usd: number | null;
+  model: string | null;
+  error: string | null;
+  failure_kind: FailureKind | null;
+  exit_code: number | null;
+  /** Attempts that ran to an outcome (interruptions and usage limits do not count). */
+  attempts: number;
+  /** When a scheduled retry (or a usage-limit requeue) may start. */
+  retry_at: string | null;
+  log_path: string | null;
+  commit_sha: string | null;
+  files_changed: string[] | null;
+}
+
+export interface MilestoneRecord {
+  id: string;
+  name: string;
+  message: string;
+  triggered_at: string;
+}
+
+export interface CascadeState {
+  schema_version: 1;
+  project: ProjectState;
+  graph: StateGraph;
+  /** Keys in file order (same order as graph.tasks). */
+  tasks: Record<string, TaskState>;
+  milestones: MilestoneRecord[];
+  /** Sequence number of the last journal entry folded into this snapshot (store bookkeeping). */
+  journal_seq?: number;
+}
+
+/**
+ * One state change. The orchestrator records these through the store; the store journals them
+ * (one JSON line each: `{ "seq": n, ...transition }`) and folds them into the snapshot with
+ * `applyTransition`, which is pure and also used for recovery (replay).
+ * All `at` values are ISO-8601 UTC.
+ */
+export type Transition =
+  | { type: 'run_started'; at: string; pid: number; cascade_file: string | null }
+  | { type: 'run_finished'; at: string; completed: boolean }
+  | {
+      type: 'plan_reconciled';
+      at: string;
+      graph: StateGraph;
+      project_name: string;
+      added: string[];
+      removed: string[];
+    }
+  | {
+      type: 'task_started';
+      at: string;
+      id: string;
+      worker_id: string;
+      pid: number | null;
+      pgid: number | null;
+      log_path: string | null;
+      model: string | null;
+    }
+  | {
+      /** Live progress while running: token totals so far (not deltas), step text, model. */
+      type: 'task_progress';
+      at: string;
+      id: string;
+      token_usage?: TokenUsage;
+      cost_usd?: number | null;
+      current_step?: string | null;
+      model?: string | null;
+    }
+  | {
+      type: 'task_completed';
+      at: string;
+      id: string;
+      exit_code: 0;
+      token_usage: TokenUsage;
+      cost_usd: number | null;
+      model: string | null;
+      commit_sha?: string | null;
+      files_changed?: string[] | null;
+    }
+  | {
+      /**
+       * An attempt ended in failure. When `retry_at` is set the task goes back to `pending`
+       * (a retry is scheduled), otherwise it is `failed`. `counts_as_attempt: false` for usage limits.
+       */
+      type: 'task_failed';
+      at: string;
+      id: string;
+      error: string;
+      failure_kind: FailureKind;
+      exit_code: number | null;
+      token_usage: TokenUsage;
+      cost_usd: number | null;
+      model: string | null;
+      retry_at: string | null;
+      counts_as_attempt: boolean;
+    }
+  | {
+      /** Nova stopped a running task (Ctrl-C, SIGTERM, or found it orphaned on resume): back to pending. */
+      type: 'task_interrupted';
+      at: string;
+      id: string;
+      reason: string;
+    }
+  | {
+      /** `nova retry`: a failed task is cleared to pending (attempts reset), unblocking its dependents. */
+      type: 'task_reset';
+      at: string;
+      id: string;
+    }
+  | { type: 'milestone_reached'; at: string; id: string; name: string; message: string };
+
+export type TransitionType = Transition['type'];
+
+/** A transition as stored in the journal. */
+export type JournalEntry = Transition & { seq: number };
+
+/* ---------- derivations (camelCase, computed, never stored) ---------- */
+
+export interface StatusSummary {
+  totalTasks: number;
+  completed: number;
+  failed: number;
+  inProgress: number;
+  /** Pending and not blocked. */
+  pending: number;
+  /** Pending with a failed task among its transitive dependencies. */
+  blocked: number;
+  activeWorkers: number;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheCreationTokens: number;
+}
+
+export type RollupStatus = 'failed' | 'in_progress' | 'completed' | 'pending';
+
+export interface Rollup {
+  status: RollupStatus;
+  counts: StatusSummary;
+  /** Sum of task durations (running tasks count up to `now`). */
+  taskSeconds: number;
+  /** From the earliest start to the latest end (or `now` while anything runs); null if nothing started. */
+  wallSeconds: number | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  tokens: Usage;
+  costUsd: number;
+}
+
+export interface GroupRollup extends Rollup {
+  branch: string;
+  group: string;
+  tasks: string[];
+}
+
+export interface BranchRollup extends Rollup {
+  branch: string;
+  groups: GroupRollup[];
+}
+
+export interface ProjectRollup extends Rollup {
+  name: string;
+  branches: BranchRollup[];
+}
+
+/** Dollars per million tokens. */
+export interface ModelPrice {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+export type PricingTable = Record<string, ModelPrice>;
+
+export type MilestoneCondition =
+  | { type: 'all_tasks_completed'; tasks?: string[] }
+  | { type: 'percentage_complete'; threshold: number }
+  | { type: 'any_task_failed' }
+  | { type: 'group_completed'; group: string; branch?: string }
+  | { type: 'branch_completed'; branch: string };
+
+export interface MilestoneDefinition {
+  id: string;
+  name: string;
+  message: string;
+  condition: MilestoneCondition;
+  /** 1-based line in milestones.yaml. */
+  line: number;
+}
