@@ -1,10 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: {'index': 'src/index.ts', 'graph': 'src/graph.ts'},
+  entry: { index: 'src/index.ts', graph: 'src/graph.ts' },
   format: ['esm'],
   dts: true,
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // toposort is CommonJS: bundling it keeps the `./graph` entry plain ESM for browsers and bundlers.
+  noExternal: ['toposort'],
 });
