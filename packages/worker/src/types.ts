@@ -43,6 +43,71 @@ export interface StartWorkerOptions {
   killGraceMs?: number;
   /** After a `result` event, how long the process may take to exit before it is stopped. */
   resultGraceMs?: number;
+  /** Minimum time between two 'tokens' (and 'activity') events while the process runs. Default 250. */
+  progressIntervalMs?: number;
+  /** Longest stdout line kept for JSON parsing; longer lines are only logged. Default 8 MiB. */
+  maxLineBytes?: number;
+}
+
+/** Values for the argv/stdin template placeholders (`{id}`, `{name}`, ...). */
+export type TemplateValues = Readonly<Record<string, string>>;
+
+/** Input of `buildPrompt`. */
+export interface PromptInput {
+  project: string;
+  task: Pick<WorkerTask, 'id' | 'name' | 'description' | 'branch' | 'group'> & {
+    dependsOn?: readonly string[];
+  };
+  dependencies?: readonly Pick<WorkerTask, 'id' | 'name' | 'description'>[];
+}
+
+/** What the agent's `result` event said. */
+export interface AgentResultInfo {
+  isError: boolean;
+  subtype: string | null;
+  /** The `result` text (bounded to 4,000 characters). */
+  text: string | null;
+  numTurns: number | null;
+  durationMs: number | null;
+}
+
+/** A `rate_limit_event` the agent printed. */
+export interface RateLimitInfo {
+  status: string | null;
+  /** ISO time the limit resets, when reported. */
+  resetsAt: string | null;
+  limitType: string | null;
+}
+
+/** Everything token accounting learnt from an agent's output so far. */
+export interface AgentOutputSummary {
+  /** The result's totals once a result was seen; before that, the sum of assistant messages (each id once). */
+  usage: TokenUsage;
+  costUsd: number | null;
+  model: string | null;
+  sessionId: string | null;
+  numTurns: number | null;
+  result: AgentResultInfo | null;
+  rateLimit: RateLimitInfo | null;
+  /** Per-model totals from the result's `modelUsage`, when present. */
+  modelUsage: Record<string, TokenUsage & { costUsd: number | null }> | null;
+  /** Distinct assistant message ids counted. */
+  assistantMessages: number;
+  /** JSON events recognised (any `type`). */
+  events: number;
+  /** Lines dropped from parsing because they were longer than the line limit. */
+  oversizedLines: number;
+}
+
+/** Incremental token accounting over an agent's stdout (see `createUsageTracker`). */
+export interface UsageTracker {
+  /** Feed the next stdout bytes (any chunking). Returns true when the summary changed. */
+  push(chunk: string | Uint8Array): boolean;
+  /** The output ended: parse a final unterminated line (and a multi-line JSON document). */
+  end(): boolean;
+  summary(): AgentOutputSummary;
+  /** Short description of the agent's latest step (for `current_step`), or null. */
+  lastActivity(): string | null;
 }
 
 export interface TokenUpdate {
@@ -54,6 +119,8 @@ export interface TokenUpdate {
 export interface WorkerSuccess {
   ok: true;
   exitCode: 0;
+  /** True when the process had sent a successful result but was stopped after resultGraceMs. */
+  stoppedAfterResult?: boolean;
   usage: TokenUsage;
   costUsd: number | null;
   model: string | null;
@@ -90,4 +157,42 @@ export interface WorkerFailure extends Error {
   stderrTail: string;
   /** False for failures a retry cannot fix (command not found). */
   retryable: boolean;
+}
+
+/** Error codes of `WorkerError`. */
+export type WorkerErrorCode =
+  | 'EXIT_CODE'
+  | 'SIGNAL'
+  | 'TIMEOUT'
+  | 'INACTIVITY_TIMEOUT'
+  | 'OUTPUT_CAP'
+  | 'COMMAND_NOT_FOUND'
+  | 'SPAWN_FAILED'
+  | 'AGENT_ERROR'
+  | 'USAGE_LIMIT'
+  | 'TERMINATED';
+
+export interface WorkerEvents {
+  spawn: [];
+  init: [info: { model: string | null; sessionId: string | null }];
+  tokens: [update: TokenUpdate];
+  activity: [line: string];
+}
+
+export interface WorkerProcess {
+  readonly taskId: string;
+  readonly pid: number | null;
+  /** Process group id (the worker leads its own group, so it equals pid). */
+  readonly pgid: number | null;
+  readonly logPath: string;
+  readonly startedAt: Date;
+  /** The argv actually spawned (after placeholder substitution). */
+  readonly argv: readonly string[];
+  /** Settles once the process has exited, its output is read and the log is flushed. Never rejects. */
+  readonly done: Promise<WorkerResult>;
+  on<E extends keyof WorkerEvents>(event: E, listener: (...args: WorkerEvents[E]) => void): this;
+  off<E extends keyof WorkerEvents>(event: E, listener: (...args: WorkerEvents[E]) => void): this;
+  once<E extends keyof WorkerEvents>(event: E, listener: (...args: WorkerEvents[E]) => void): this;
+  /** SIGTERM to the group, grace, SIGKILL; a second call kills at once. Resolves once the process has exited. */
+  terminate(): Promise<void>;
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { FAILURE_KIND_OF, WorkerError } from './errors.js';
+
+describe('WorkerError', () => {
+  it('maps each code to a state failure kind and retryability', () => {
+    const e = new WorkerError('COMMAND_NOT_FOUND', 'm');
+    expect(e).toBeInstanceOf(Error);
+    expect(e.name).toBe('WorkerError');
+    expect([e.kind, e.retryable, e.timedOut, e.exitCode, e.signal]).toEqual([
+      'command_not_found',
+      false,
+      false,
+      null,
+      null,
+    ]);
+    expect(new WorkerError('TIMEOUT', 'm').timedOut).toBe(true);
+    expect(new WorkerError('TERMINATED', 'm').kind).toBe('interrupted');
+    expect(new WorkerError('EXIT_CODE', 'm', { exitCode: 2 }).retryable).toBe(true);
+    expect(Object.keys(FAILURE_KIND_OF).sort()).toEqual([
+      'AGENT_ERROR',
+      'COMMAND_NOT_FOUND',
+      'EXIT_CODE',
+      'INACTIVITY_TIMEOUT',
+      'OUTPUT_CAP',
+      'SIGNAL',
+      'SPAWN_FAILED',
+      'TERMINATED',
+      'TIMEOUT',
+      'USAGE_LIMIT',
+    ]);
+  });
+
+  it('keeps its cause and serialises its fields', () => {
+    const cause = new Error('inner');
+    const e = new WorkerError('USAGE_LIMIT', 'limit', {
+      resetAt: '2030-01-01T00:00:00.000Z',
+      cause,
+    });
+    expect(e.cause).toBe(cause);
+    expect(JSON.parse(JSON.stringify(e))).toMatchObject({
+      code: 'USAGE_LIMIT',
+      kind: 'usage_limit',
+      resetAt: '2030-01-01T00:00:00.000Z',
+    });
+  });
+});

@@ -1,0 +1,34 @@
+import type { WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Task IDs name log files: the parser's ID rule, which also rules out `/` and `..`. */
+export const TASK_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * Moves an existing `<id>.log` aside to `<id>.log.<n>` (n one above the highest kept) so every
+ * attempt's log survives, and opens a fresh `<id>.log`. Synchronous on purpose: it is a couple of
+ * metadata operations, and it lets startWorker spawn (and expose the pid) before returning.
+ */
+export function openAttemptLog(
+  logsDir: string,
+  taskId: string,
+): { path: string; stream: WriteStream } {
+  mkdirSync(logsDir, { recursive: true });
+  const name = `${taskId}.log`;
+  const path = join(logsDir, name);
+  if (existsSync(path)) {
+    let highest = 0;
+    const prefix = `${name}.`;
+    for (const entry of readdirSync(logsDir)) {
+      if (!entry.startsWith(prefix)) continue;
+      const n = entry.slice(prefix.length);
+      if (/^[1-9]\d*$/.test(n)) highest = Math.max(highest, Number(n));
+    }
+    renameSync(path, `${path}.${highest + 1}`);
+  }
+  // Opened synchronously through the stream's own open; 'wx' so a racing writer is an error,
+  // not an interleaved log.
+  const stream = createWriteStream(path, { flags: 'wx', highWaterMark: 256 * 1024 });
+  return { path, stream };
+}
