@@ -1,0 +1,7 @@
+export { resolveDashboardAppDir } from './app-dir.js';
+export { DashboardServerError, type DashboardServerErrorCode } from './errors.js';
+export {
+  type DashboardServer,
+  type DashboardServerOptions,
+  startDashboardServer,
+} from './server.js';
