@@ -52,6 +52,11 @@ export interface StateGraph {
   /** Keys in file order. */
   tasks: Record<string, GraphTask>;
   hierarchy: GraphHierarchyBranch[];
+  /**
+   * Set when the graph was not in the file but derived by `validateState` from a Program Nova state
+   * file: every task is listed, no dependencies are known, all in one branch and group.
+   */
+  derived?: true;
 }
 
 export interface TaskState {
@@ -77,6 +82,12 @@ export interface TaskState {
   log_path: string | null;
   commit_sha: string | null;
   files_changed: string[] | null;
+  /**
+   * Tokens and dollars of earlier attempts (failed, interrupted, usage-limited), already included in
+   * `token_usage` / `cost_usd`. Kept so that a new attempt's running totals (which the agent reports
+   * from zero) add to what was already spent instead of replacing it. Absent until a second attempt.
+   */
+  earlier_attempts?: { token_usage: TokenUsage; cost_usd: number | null };
 }
 
 export interface MilestoneRecord {
@@ -215,7 +226,10 @@ export interface Rollup {
   startedAt: string | null;
   endedAt: string | null;
   tokens: Usage;
+  /** Sum over tasks whose cost is known (recorded, or computed from tokens with a known model). */
   costUsd: number;
+  /** Tasks that used tokens but whose cost is unknown (no recorded cost and an unpriced model). */
+  costUnknownTasks: number;
 }
 
 export interface GroupRollup extends Rollup {

@@ -1,0 +1,228 @@
+import { addUsage, pendingTask, usageIsZero, zeroUsage } from './document.js';
+import { StateError } from './errors.js';
+import type {
+  CascadeState,
+  JournalEntry,
+  TaskState,
+  TokenUsage,
+  Transition,
+  TransitionType,
+} from './types.js';
+
+const TASK_TRANSITIONS = new Set<TransitionType>([
+  'task_started',
+  'task_progress',
+  'task_completed',
+  'task_failed',
+  'task_interrupted',
+  'task_reset',
+]);
+
+const ALL_TRANSITIONS = new Set<TransitionType>([
+  ...TASK_TRANSITIONS,
+  'run_started',
+  'run_finished',
+  'plan_reconciled',
+  'milestone_reached',
+]);
+
+/**
+ * Shape check of a transition (or journal entry) before it is applied or journaled: a bad object
+ * from a caller must fail at record(), not at the next recovery. Returns a message, or null when fine.
+ */
+export function transitionProblem(t: unknown): string | null {
+  if (typeof t !== 'object' || t === null) return 'a transition must be an object';
+  const r = t as Record<string, unknown>;
+  if (typeof r.type !== 'string' || !ALL_TRANSITIONS.has(r.type as TransitionType)) {
+    return `unknown transition type ${JSON.stringify(r.type)}`;
+  }
+  if (typeof r.at !== 'string' || Number.isNaN(Date.parse(r.at))) {
+    return `${r.type}: "at" must be an ISO-8601 timestamp`;
+  }
+  if (TASK_TRANSITIONS.has(r.type as TransitionType) || r.type === 'milestone_reached') {
+    if (typeof r.id !== 'string' || r.id === '')
+      return `${r.type}: "id" must be a non-empty string`;
+  }
+  if (r.type === 'plan_reconciled') {
+    const g = r.graph as Record<string, unknown> | undefined;
+    if (
+      typeof g !== 'object' ||
+      g === null ||
+      typeof g.tasks !== 'object' ||
+      !Array.isArray(g.hierarchy)
+    ) {
+      return 'plan_reconciled: "graph" must be a state graph';
+    }
+  }
+  if (r.type === 'task_failed' && typeof r.failure_kind !== 'string') {
+    return 'task_failed: "failure_kind" is required';
+  }
+  return null;
+}
+
+function seconds(from: string | null, to: string): number | null {
+  if (from === null) return null;
+  const ms = Date.parse(to) - Date.parse(from);
+  return Number.isFinite(ms) ? Math.max(0, ms / 1000) : null;
+}
+
+function addCost(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : a + b;
+}
+
+/** Totals of this attempt plus every earlier one (agents report per-attempt totals from zero). */
+function setSpend(
+  task: TaskState,
+  usage: TokenUsage | undefined,
+  cost: number | null | undefined,
+): void {
+  const earlier = task.earlier_attempts;
+  if (usage !== undefined)
+    task.token_usage = earlier ? addUsage(earlier.token_usage, usage) : { ...usage };
+  if (cost !== undefined) task.cost_usd = earlier ? addCost(earlier.cost_usd, cost) : cost;
+}
+
+function taskOf(state: CascadeState, t: { type: string; id: string }): TaskState {
+  const task = state.tasks[t.id];
+  if (task === undefined || !Object.hasOwn(state.tasks, t.id)) {
+    throw new StateError('UNKNOWN_TASK', `${t.type}: unknown task ${JSON.stringify(t.id)}`, {
+      field: 'id',
+    });
+  }
+  return task;
+}
+
+/**
+ * Folds one transition into `state` (mutating it: the store owns its copy). Used live by the store
+ * and for journal replay, so the snapshot and a replay always agree.
+ * Task transitions naming a task that is not in the state throw StateError UNKNOWN_TASK, and leave
+ * the state untouched.
+ */
+export function applyTransition(state: CascadeState, t: Transition | JournalEntry): void {
+  switch (t.type) {
+    case 'run_started':
+      state.project.started_at ??= t.at;
+      state.project.completed_at = null;
+      state.project.orchestrator_pid = t.pid;
+      if (t.cascade_file !== null) state.project.cascade_file = t.cascade_file;
+      break;
+    case 'run_finished':
+      if (t.completed) state.project.completed_at = t.at;
+      state.project.orchestrator_pid = null;
+      break;
+    case 'plan_reconciled': {
+      const tasks: Record<string, TaskState> = {};
+      for (const id of Object.keys(t.graph.tasks)) {
+        tasks[id] = Object.hasOwn(state.tasks, id) ? state.tasks[id]! : pendingTask();
+      }
+      state.graph = structuredClone(t.graph);
+      state.tasks = tasks;
+      state.project.name = t.project_name;
+      break;
+    }
+    case 'task_started': {
+      const task = taskOf(state, t);
+      // Whatever earlier attempts spent stays counted: fold it into earlier_attempts before the new
+      // attempt's totals (which start from zero) arrive.
+      if (!usageIsZero(task.token_usage) || (task.cost_usd !== null && task.cost_usd > 0)) {
+        task.earlier_attempts = { token_usage: { ...task.token_usage }, cost_usd: task.cost_usd };
+      }
+      task.status = 'in_progress';
+      task.worker_id = t.worker_id;
+      task.pid = t.pid;
+      task.pgid = t.pgid;
+      task.started_at = t.at;
+      task.completed_at = null;
+      task.duration_seconds = null;
+      task.current_step = null;
+      task.error = null;
+      task.failure_kind = null;
+      task.exit_code = null;
+      task.retry_at = null;
+      task.log_path = t.log_path;
+      task.model = t.model;
+      task.token_usage = task.earlier_attempts
+        ? { ...task.earlier_attempts.token_usage }
+        : zeroUsage();
+      task.cost_usd = task.earlier_attempts ? task.earlier_attempts.cost_usd : null;
+      break;
+    }
+    case 'task_progress': {
+      const task = taskOf(state, t);
+      setSpend(task, t.token_usage, t.cost_usd);
+      if (t.current_step !== undefined) task.current_step = t.current_step;
+      if (t.model !== undefined && t.model !== null) task.model = t.model;
+      break;
+    }
+    case 'task_completed': {
+      const task = taskOf(state, t);
+      task.status = 'completed';
+      task.completed_at = t.at;
+      task.duration_seconds = seconds(task.started_at, t.at);
+      task.exit_code = 0;
+      task.error = null;
+      task.failure_kind = null;
+      task.retry_at = null;
+      task.current_step = null;
+      task.attempts += 1;
+      setSpend(task, t.token_usage, t.cost_usd);
+      if (t.model !== null) task.model = t.model;
+      if (t.commit_sha !== undefined) task.commit_sha = t.commit_sha;
+      if (t.files_changed !== undefined)
+        task.files_changed = t.files_changed === null ? null : [...t.files_changed];
+      break;
+    }
+    case 'task_failed': {
+      const task = taskOf(state, t);
+      task.status = t.retry_at === null ? 'failed' : 'pending';
+      task.completed_at = t.at;
+      task.duration_seconds = seconds(task.started_at, t.at);
+      task.error = t.error;
+      task.failure_kind = t.failure_kind;
+      task.exit_code = t.exit_code;
+      task.retry_at = t.retry_at;
+      task.current_step = null;
+      if (t.counts_as_attempt) task.attempts += 1;
+      setSpend(task, t.token_usage, t.cost_usd);
+      if (t.model !== null) task.model = t.model;
+      break;
+    }
+    case 'task_interrupted': {
+      const task = taskOf(state, t);
+      task.status = 'pending';
+      task.completed_at = t.at;
+      task.duration_seconds = seconds(task.started_at, t.at);
+      task.error = t.reason;
+      task.failure_kind = 'interrupted';
+      task.exit_code = null;
+      task.current_step = null;
+      task.retry_at = null;
+      break;
+    }
+    case 'task_reset': {
+      const task = taskOf(state, t);
+      task.status = 'pending';
+      task.attempts = 0;
+      task.error = null;
+      task.failure_kind = null;
+      task.exit_code = null;
+      task.retry_at = null;
+      task.current_step = null;
+      task.completed_at = null;
+      break;
+    }
+    case 'milestone_reached':
+      if (!state.milestones.some((m) => m.id === t.id)) {
+        state.milestones.push({ id: t.id, name: t.name, message: t.message, triggered_at: t.at });
+      }
+      break;
+    default: {
+      const never: never = t;
+      throw new StateError(
+        'INVALID_TRANSITION',
+        `unknown transition type ${JSON.stringify((never as { type: unknown }).type)}`,
+      );
+    }
+  }
+  state.project.updated_at = t.at;
+}

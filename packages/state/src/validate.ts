@@ -1,0 +1,395 @@
+import { pendingTask, SCHEMA_VERSION, zeroUsage } from './document.js';
+import { StateError } from './errors.js';
+import type {
+  CascadeState,
+  FailureKind,
+  GraphHierarchyBranch,
+  GraphTask,
+  MilestoneRecord,
+  ProjectState,
+  StateGraph,
+  TaskState,
+  TaskStatus,
+  TokenUsage,
+} from './types.js';
+
+export interface ValidateOptions {
+  /** Named in every error message. */
+  file?: string;
+}
+
+const STATUSES: readonly TaskStatus[] = ['pending', 'in_progress', 'completed', 'failed'];
+const FAILURE_KINDS: readonly FailureKind[] = [
+  'exit_code',
+  'signal',
+  'timeout',
+  'inactivity',
+  'output_cap',
+  'command_not_found',
+  'spawn_error',
+  'agent_error',
+  'usage_limit',
+  'interrupted',
+];
+
+/** Group and branch of every task of a graph derived from a Program Nova state file. */
+export const DERIVED_GROUP = 'All tasks';
+
+type Obj = Record<string, unknown>;
+
+function isObject(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
+
+/** Field paths as users read them: `tasks.F1.token_usage.input_tokens`, `graph.hierarchy[0].branch`. */
+function child(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  const safe = /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key) && !key.includes('.');
+  const part = safe ? key : JSON.stringify(key);
+  return path === '' ? part : safe ? `${path}.${part}` : `${path}[${part}]`;
+}
+
+class Checker {
+  constructor(private readonly file: string | undefined) {}
+
+  fail(field: string, message: string): never {
+    const where = this.file === undefined ? '' : `${this.file}: `;
+    throw new StateError(
+      'STATE_INVALID',
+      `${where}invalid state: ${field || '(document)'} ${message}`,
+      {
+        ...(this.file === undefined ? {} : { file: this.file }),
+        field: field || '(document)',
+      },
+    );
+  }
+
+  object(value: unknown, field: string): Obj {
+    if (!isObject(value)) this.fail(field, `must be an object, got ${describe(value)}`);
+    return value;
+  }
+
+  string(value: unknown, field: string): string {
+    if (typeof value !== 'string') this.fail(field, `must be a string, got ${describe(value)}`);
+    return value;
+  }
+
+  optString(obj: Obj, key: string, field: string, fallback: string): string {
+    const value = obj[key];
+    return value === undefined ? fallback : this.string(value, child(field, key));
+  }
+
+  nullableString(obj: Obj, key: string, field: string): string | null {
+    const value = obj[key];
+    if (value === undefined || value === null) return null;
+    return this.string(value, child(field, key));
+  }
+
+  timestamp(obj: Obj, key: string, field: string): string | null {
+    const value = this.nullableString(obj, key, field);
+    if (value !== null && Number.isNaN(Date.parse(value))) {
+      this.fail(child(field, key), `must be an ISO-8601 timestamp, got ${describe(value)}`);
+    }
+    return value;
+  }
+
+  number(value: unknown, field: string, opts: { integer?: boolean; min?: number } = {}): number {
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      this.fail(field, `must be a number, got ${describe(value)}`);
+    }
+    if (opts.integer && !Number.isInteger(value))
+      this.fail(field, `must be an integer, got ${value}`);
+    if (opts.min !== undefined && value < opts.min)
+      this.fail(field, `must be >= ${opts.min}, got ${value}`);
+    return value;
+  }
+
+  nullableNumber(
+    obj: Obj,
+    key: string,
+    field: string,
+    opts: { integer?: boolean; min?: number } = {},
+  ): number | null {
+    const value = obj[key];
+    if (value === undefined || value === null) return null;
+    return this.number(value, child(field, key), opts);
+  }
+
+  stringArray(value: unknown, field: string): string[] {
+    if (!Array.isArray(value))
+      this.fail(field, `must be an array of strings, got ${describe(value)}`);
+    return value.map((item, i) => this.string(item, child(field, i)));
+  }
+
+  oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
+    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+      this.fail(field, `must be one of ${allowed.join(', ')}; got ${describe(value)}`);
+    }
+    return value as T;
+  }
+}
+
+function checkUsage(c: Checker, value: unknown, field: string): TokenUsage {
+  if (value === undefined || value === null) return zeroUsage();
+  const obj = c.object(value, field);
+  const usage = zeroUsage();
+  for (const key of Object.keys(usage) as (keyof TokenUsage)[]) {
+    if (obj[key] !== undefined && obj[key] !== null) {
+      usage[key] = c.number(obj[key], child(field, key), { min: 0 });
+    }
+  }
+  return usage;
+}
+
+function checkTask(c: Checker, value: unknown, field: string): TaskState {
+  const obj = c.object(value, field);
+  const task = pendingTask();
+  task.status = c.oneOf(obj.status, STATUSES, child(field, 'status'));
+  task.worker_id = c.nullableString(obj, 'worker_id', field);
+  task.pid = c.nullableNumber(obj, 'pid', field, { integer: true });
+  task.pgid = c.nullableNumber(obj, 'pgid', field, { integer: true });
+  task.started_at = c.timestamp(obj, 'started_at', field);
+  task.completed_at = c.timestamp(obj, 'completed_at', field);
+  task.duration_seconds = c.nullableNumber(obj, 'duration_seconds', field, { min: 0 });
+  task.current_step = c.nullableString(obj, 'current_step', field);
+  task.token_usage = checkUsage(c, obj.token_usage, child(field, 'token_usage'));
+  task.cost_usd = c.nullableNumber(obj, 'cost_usd', field, { min: 0 });
+  task.model = c.nullableString(obj, 'model', field);
+  task.error = c.nullableString(obj, 'error', field);
+  task.failure_kind =
+    obj.failure_kind === undefined || obj.failure_kind === null
+      ? null
+      : c.oneOf(obj.failure_kind, FAILURE_KINDS, child(field, 'failure_kind'));
+  task.exit_code = c.nullableNumber(obj, 'exit_code', field, { integer: true });
+  task.attempts = c.nullableNumber(obj, 'attempts', field, { integer: true, min: 0 }) ?? 0;
+  task.retry_at = c.timestamp(obj, 'retry_at', field);
+  task.log_path = c.nullableString(obj, 'log_path', field);
+  task.commit_sha = c.nullableString(obj, 'commit_sha', field);
+  task.files_changed =
+    obj.files_changed === undefined || obj.files_changed === null
+      ? null
+      : c.stringArray(obj.files_changed, child(field, 'files_changed'));
+  if (obj.earlier_attempts !== undefined && obj.earlier_attempts !== null) {
+    const ef = child(field, 'earlier_attempts');
+    const earlier = c.object(obj.earlier_attempts, ef);
+    task.earlier_attempts = {
+      token_usage: checkUsage(c, earlier.token_usage, child(ef, 'token_usage')),
+      cost_usd: c.nullableNumber(earlier, 'cost_usd', ef, { min: 0 }),
+    };
+  }
+  return task;
+}
+
+function checkProject(c: Checker, value: unknown, legacy: boolean): ProjectState {
+  if (legacy && (value === undefined || value === null)) {
+    return {
+      name: 'Unnamed Project',
+      cascade_file: null,
+      started_at: null,
+      completed_at: null,
+      updated_at: null,
+      orchestrator_pid: null,
+    };
+  }
+  const obj = c.object(value, 'project');
+  return {
+    name: legacy
+      ? c.optString(obj, 'name', 'project', 'Unnamed Project')
+      : c.string(obj.name, 'project.name'),
+    cascade_file: c.nullableString(obj, 'cascade_file', 'project'),
+    started_at: c.timestamp(obj, 'started_at', 'project'),
+    completed_at: c.timestamp(obj, 'completed_at', 'project'),
+    updated_at: c.timestamp(obj, 'updated_at', 'project'),
+    orchestrator_pid: c.nullableNumber(obj, 'orchestrator_pid', 'project', { integer: true }),
+  };
+}
+
+function checkGraph(c: Checker, value: unknown): StateGraph {
+  const obj = c.object(value, 'graph');
+  const tasksObj = c.object(obj.tasks, 'graph.tasks');
+  const tasks: Record<string, GraphTask> = {};
+  for (const id of Object.keys(tasksObj)) {
+    const field = child('graph.tasks', id);
+    const t = c.object(tasksObj[id], field);
+    tasks[id] = {
+      name: c.optString(t, 'name', field, id),
+      description: c.optString(t, 'description', field, ''),
+      depends_on:
+        t.depends_on === undefined ? [] : c.stringArray(t.depends_on, child(field, 'depends_on')),
+      branch: c.string(t.branch, child(field, 'branch')),
+      group: c.string(t.group, child(field, 'group')),
+    };
+  }
+  for (const id of Object.keys(tasks)) {
+    tasks[id]!.depends_on.forEach((dep, i) => {
+      if (!Object.hasOwn(tasks, dep)) {
+        c.fail(
+          child(child(child('graph.tasks', id), 'depends_on'), i),
+          `names unknown task ${JSON.stringify(dep)}`,
+        );
+      }
+    });
+  }
+  if (!Array.isArray(obj.hierarchy))
+    c.fail('graph.hierarchy', `must be an array, got ${describe(obj.hierarchy)}`);
+  const hierarchy: GraphHierarchyBranch[] = obj.hierarchy.map((b, bi) => {
+    const bf = child('graph.hierarchy', bi);
+    const branch = c.object(b, bf);
+    if (!Array.isArray(branch.groups))
+      c.fail(child(bf, 'groups'), `must be an array, got ${describe(branch.groups)}`);
+    return {
+      branch: c.string(branch.branch, child(bf, 'branch')),
+      groups: branch.groups.map((g, gi) => {
+        const gf = child(child(bf, 'groups'), gi);
+        const group = c.object(g, gf);
+        const ids = c.stringArray(group.tasks, child(gf, 'tasks'));
+        ids.forEach((id, i) => {
+          if (!Object.hasOwn(tasks, id))
+            c.fail(child(child(gf, 'tasks'), i), `names unknown task ${JSON.stringify(id)}`);
+        });
+        return { group: c.string(group.group, child(gf, 'group')), tasks: ids };
+      }),
+    };
+  });
+  const graph: StateGraph = { tasks, hierarchy };
+  if (obj.derived === true) graph.derived = true;
+  return graph;
+}
+
+function checkMilestones(c: Checker, value: unknown, legacy: boolean): MilestoneRecord[] {
+  if (value === undefined && legacy) return [];
+  if (!Array.isArray(value)) c.fail('milestones', `must be an array, got ${describe(value)}`);
+  return value.map((m, i) => {
+    const field = child('milestones', i);
+    const obj = c.object(m, field);
+    const triggered = c.timestamp(obj, 'triggered_at', field);
+    if (triggered === null) c.fail(child(field, 'triggered_at'), 'is required');
+    return {
+      id: c.string(obj.id, child(field, 'id')),
+      name: c.optString(obj, 'name', field, String(obj.id)),
+      message: c.optString(obj, 'message', field, ''),
+      triggered_at: triggered,
+    };
+  });
+}
+
+/** The graph a Program Nova state file implies: every task, no dependencies, one group. */
+function derivedGraph(ids: string[]): StateGraph {
+  const tasks: Record<string, GraphTask> = {};
+  for (const id of ids) {
+    tasks[id] = {
+      name: id,
+      description: '',
+      depends_on: [],
+      branch: DERIVED_GROUP,
+      group: DERIVED_GROUP,
+    };
+  }
+  return {
+    tasks,
+    hierarchy:
+      ids.length === 0
+        ? []
+        : [{ branch: DERIVED_GROUP, groups: [{ group: DERIVED_GROUP, tasks: ids }] }],
+    derived: true,
+  };
+}
+
+/**
+ * Checks a parsed document and returns a normalised copy (absent optional fields filled in).
+ * A document without `schema_version` is read as a Program Nova state file: its graph is derived
+ * (see README). Throws StateError STATE_INVALID naming the field path, or STATE_SCHEMA.
+ */
+export function validateState(doc: unknown, options: ValidateOptions = {}): CascadeState {
+  const c = new Checker(options.file);
+  const root = c.object(doc, '');
+  const legacy = root.schema_version === undefined;
+  if (!legacy && root.schema_version !== SCHEMA_VERSION) {
+    const where = options.file === undefined ? '' : `${options.file}: `;
+    throw new StateError(
+      'STATE_SCHEMA',
+      `${where}unknown schema_version ${describe(root.schema_version)}; this version of Nova reads schema_version ${SCHEMA_VERSION}`,
+      { ...(options.file === undefined ? {} : { file: options.file }), field: 'schema_version' },
+    );
+  }
+  const project = checkProject(c, root.project, legacy);
+  const tasksObj = c.object(root.tasks, 'tasks');
+  const tasks: Record<string, TaskState> = {};
+  for (const id of Object.keys(tasksObj))
+    tasks[id] = checkTask(c, tasksObj[id], child('tasks', id));
+
+  let graph: StateGraph;
+  if (legacy && root.graph === undefined) {
+    graph = derivedGraph(Object.keys(tasks));
+  } else {
+    graph = checkGraph(c, root.graph);
+    for (const id of Object.keys(tasks)) {
+      if (!Object.hasOwn(graph.tasks, id)) c.fail(child('tasks', id), 'is not in graph.tasks');
+    }
+    for (const id of Object.keys(graph.tasks)) {
+      if (!Object.hasOwn(tasks, id)) c.fail(child('graph.tasks', id), 'has no entry in tasks');
+    }
+  }
+  const state: CascadeState = {
+    schema_version: SCHEMA_VERSION,
+    project,
+    graph,
+    tasks,
+    milestones: checkMilestones(c, root.milestones, legacy),
+  };
+  if (root.journal_seq !== undefined) {
+    state.journal_seq = c.number(root.journal_seq, 'journal_seq', { integer: true, min: 0 });
+  }
+  return state;
+}
+
+/** Line and column (1-based) of a character offset. */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
+}
+
+/**
+ * JSON.parse + validateState. STATE_EMPTY for an empty (or whitespace-only) text, STATE_CORRUPT with a
+ * line and column for text that is not JSON.
+ */
+export function parseStateText(text: string, options: ValidateOptions = {}): CascadeState {
+  const where = options.file === undefined ? '' : `${options.file}: `;
+  const fileOpt = options.file === undefined ? {} : { file: options.file };
+  if (text.trim() === '') {
+    throw new StateError('STATE_EMPTY', `${where}the state file is empty`, fileOpt);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    const position = /position (\d+)/.exec(detail);
+    const at = position ? lineColumn(text, Number(position[1])) : undefined;
+    const loc = at ? `line ${at.line} column ${at.column}: ` : '';
+    throw new StateError(
+      'STATE_CORRUPT',
+      `${where}${loc}the state file is not valid JSON (${detail})`,
+      {
+        ...fileOpt,
+        ...(at ? { line: at.line } : {}),
+        cause: error,
+      },
+    );
+  }
+  return validateState(doc, options);
+}
