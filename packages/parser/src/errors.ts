@@ -1,4 +1,4 @@
-import type { Diagnostic } from './types.js';
+import type { Diagnostic, Warning } from './types.js';
 
 /**
  * Why a CascadeError was thrown:
@@ -17,6 +17,7 @@ export interface CascadeErrorOptions {
   file?: string;
   cause?: unknown;
   cycles?: string[][];
+  warnings?: Warning[];
 }
 
 /** The one error class of @program-nova/parser. */
@@ -28,6 +29,8 @@ export class CascadeError extends Error {
   readonly file?: string;
   /** For `E_CYCLE` (and an invalid plan with cycles): each cycle as a path, first ID repeated last. */
   readonly cycles?: string[][];
+  /** For `E_INVALID_CASCADE`: the warnings found along with the errors. */
+  readonly warnings?: Warning[];
 
   constructor(code: CascadeErrorCode, message: string, options: CascadeErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -35,5 +38,6 @@ export class CascadeError extends Error {
     this.diagnostics = options.diagnostics ?? [];
     if (options.file !== undefined) this.file = options.file;
     if (options.cycles !== undefined) this.cycles = options.cycles;
+    if (options.warnings !== undefined) this.warnings = options.warnings;
   }
 }

@@ -1,5 +1,11 @@
-export type { CascadeErrorCode } from './errors.js';
+/**
+ * @program-nova/parser: CASCADE.md -> a typed, validated task graph. The graph helpers are also
+ * available alone, without node built-ins, from `@program-nova/parser/graph`.
+ */
+
+export type { CascadeErrorCode, CascadeErrorOptions } from './errors.js';
 export { CascadeError } from './errors.js';
+export { formatDiagnostic } from './format.js';
 export {
   criticalPath,
   dependentsMap,
@@ -10,4 +16,6 @@ export {
   transitiveDependents,
   waves,
 } from './graph.js';
+export { parseCascade } from './parse.js';
+export { parseCascadeFile } from './parse-file.js';
 export type * from './types.js';

@@ -1,0 +1,127 @@
+/**
+ * Turns CASCADE.md source into the only things the parser looks at: top-level headings and top-level
+ * GFM tables, as mdast nodes with source positions. mdast-util-from-markdown with the GFM table
+ * extension is the parser of record for both.
+ *
+ * Why two passes: a whole-file parse with the table extension spends most of its time (and garbage)
+ * on a document it mostly does not need, and its cost grows faster than the file. So the fast path
+ *  1. parses the block structure of the whole file with inline constructs switched off (block
+ *     structure never depends on inline syntax in CommonMark), without the table extension;
+ *  2. cuts the top-level blocks into runs separated by blank lines and re-parses, with the table
+ *     extension and full inline syntax, only the runs whose source contains a `|` (a GFM table needs
+ *     one), plus each heading on its own (for its inline text);
+ *  3. shifts the positions of the re-parsed nodes back into the file.
+ * A blank line ends every paragraph and table, so each run parses the same alone as in the file. Link
+ * reference definitions are the one thing that crosses runs (a `[x][ref]` in a cell needs the
+ * `[ref]: url` line); a file with any definition takes the whole-file path instead. A property test
+ * checks that both paths agree.
+ */
+import type { Heading, Nodes, Root, RootContent, Table } from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
+import { gfmTable } from 'micromark-extension-gfm-table';
+
+export type Strategy = 'fast' | 'whole';
+
+export type Block = { kind: 'heading'; node: Heading } | { kind: 'table'; node: Table };
+
+const withTables = {
+  extensions: [gfmTable()],
+  mdastExtensions: [gfmTableFromMarkdown()],
+};
+
+/** Block structure only: every construct that exists only inside a paragraph or heading is off. */
+const structureOnly = {
+  extensions: [
+    {
+      disable: {
+        null: [
+          'attention',
+          'autolink',
+          'characterEscape',
+          'characterReference',
+          'codeText',
+          'hardBreakEscape',
+          'hardBreakTrailing',
+          'htmlText',
+          'labelEnd',
+          'labelStartImage',
+          'labelStartLink',
+        ],
+      },
+    },
+  ],
+};
+
+export function readBlocks(source: string, strategy: Strategy = 'fast'): Block[] {
+  if (strategy === 'whole') return blocksOf(fromMarkdown(source, withTables).children);
+  const structure = fromMarkdown(source, structureOnly);
+  if (hasDefinition(structure)) return blocksOf(fromMarkdown(source, withTables).children);
+
+  const blocks: Block[] = [];
+  const nodes = structure.children;
+  let runStart = 0;
+  for (let i = 0; i < nodes.length; i++) {
+    const next = nodes[i + 1];
+    const end = nodes[i]!.position!.end;
+    // A run ends where a blank line follows (or the file ends).
+    if (next !== undefined && next.position!.start.line <= end.line + 1) continue;
+    const first = nodes[runStart]!.position!.start;
+    const from = first.offset! - (first.column - 1);
+    const text = source.slice(from, end.offset!);
+    if (text.includes('|')) {
+      blocks.push(...blocksOf(reparse(text, from, first.line, withTables)));
+    } else {
+      for (let k = runStart; k <= i; k++) {
+        const node = nodes[k]!;
+        if (node.type !== 'heading') continue;
+        const start = node.position!.start;
+        const lineStart = start.offset! - (start.column - 1);
+        const slice = source.slice(lineStart, node.position!.end.offset!);
+        blocks.push(...blocksOf(reparse(slice, lineStart, start.line, undefined)));
+      }
+    }
+    runStart = i + 1;
+  }
+  return blocks;
+}
+
+function blocksOf(children: RootContent[]): Block[] {
+  const blocks: Block[] = [];
+  for (const node of children) {
+    if (node.type === 'heading') blocks.push({ kind: 'heading', node });
+    else if (node.type === 'table') blocks.push({ kind: 'table', node });
+  }
+  return blocks;
+}
+
+function hasDefinition(node: Nodes): boolean {
+  if (node.type === 'definition') return true;
+  if ('children' in node) {
+    for (const child of node.children) if (hasDefinition(child)) return true;
+  }
+  return false;
+}
+
+/** Parses `text`, which starts at the beginning of line `line` (offset `offset`) of the file. */
+function reparse(
+  text: string,
+  offset: number,
+  line: number,
+  options: typeof withTables | undefined,
+): RootContent[] {
+  const root: Root = fromMarkdown(text, options);
+  for (const child of root.children) shift(child, offset, line - 1);
+  return root.children;
+}
+
+function shift(node: Nodes, offset: number, lines: number): void {
+  const position = node.position;
+  if (position) {
+    position.start.line += lines;
+    position.end.line += lines;
+    if (position.start.offset !== undefined) position.start.offset += offset;
+    if (position.end.offset !== undefined) position.end.offset += offset;
+  }
+  if ('children' in node) for (const child of node.children) shift(child, offset, lines);
+}
