@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: {'index': 'src/index.ts', 'store': 'src/store.ts'},
+  entry: { index: 'src/index.ts', store: 'src/store.ts' },
   format: ['esm'],
   dts: true,
   sourcemap: true,

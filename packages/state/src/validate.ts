@@ -317,7 +317,7 @@ export function validateState(doc: unknown, options: ValidateOptions = {}): Casc
     const where = options.file === undefined ? '' : `${options.file}: `;
     throw new StateError(
       'STATE_SCHEMA',
-      `${where}unknown schema_version ${describe(root.schema_version)}; this version of Nova reads schema_version ${SCHEMA_VERSION}`,
+      `${where}unknown schema_version ${JSON.stringify(root.schema_version) ?? String(root.schema_version)}; this version of Nova reads schema_version ${SCHEMA_VERSION}`,
       { ...(options.file === undefined ? {} : { file: options.file }), field: 'schema_version' },
     );
   }
