@@ -3,15 +3,37 @@
  * reaches every process it started, grandchildren included, unless one left the group itself.
  */
 
+import { readdirSync, readFileSync } from 'node:fs';
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function errno(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | null)?.code;
 }
 
+/** `[state, pgrp]` from /proc/<pid>/stat, or null when it cannot be read (gone, or not Linux). */
+function procStat(pid: number | string): [string, number] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is parenthesised and may contain spaces: parse after its ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return [fields[0] as string, Number(fields[2])];
+  } catch {
+    return null;
+  }
+}
+
+let hasProc: boolean | undefined;
+const procAvailable = (): boolean => {
+  hasProc ??= process.platform === 'linux' && procStat('self') !== null;
+  return hasProc;
+};
+
 /**
- * Whether a process (pid > 0) or any member of a process group (pid < 0, i.e. `-pgid`) exists.
- * A process owned by another user counts as alive.
+ * Whether a process (pid > 0) or any member of a process group (pid < 0, i.e. `-pgid`) is alive.
+ * A process owned by another user counts as alive. A zombie (exited, not yet reaped by its parent
+ * or init) does not: on Linux it is told apart through /proc, since a slow init can leave zombies
+ * of a killed group around for a while.
  */
 export function isProcessAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid === 0 || pid === -1) {
@@ -19,10 +41,28 @@ export function isProcessAlive(pid: number): boolean {
   }
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return errno(error) === 'EPERM';
   }
+  if (!procAvailable()) return true;
+  if (pid > 0) {
+    const st = procStat(pid);
+    return st === null ? true : st[0] !== 'Z';
+  }
+  const pgid = -pid;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true;
+  }
+  for (const entry of entries) {
+    const c = entry.charCodeAt(0);
+    if (c < 48 || c > 57) continue;
+    const st = procStat(entry);
+    if (st !== null && st[1] === pgid && st[0] !== 'Z') return true;
+  }
+  return false;
 }
 
 function checkPgid(pgid: number): void {

@@ -39,6 +39,7 @@ function textArbitrary(target: () => string) {
     () => '{prompt}',
     () => '{id}',
     () => '{unknown}',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax on purpose
     () => '$HOME ${PATH} %PATH%',
     () => '* ? ~ [a-z]',
     () => '\\',
