@@ -18,9 +18,15 @@ export function makeCascade(
   const hierarchy: Cascade['hierarchy'] = [];
   for (const t of tasks) {
     let b = hierarchy.find((x) => x.branch === t.branch);
-    if (!b) hierarchy.push((b = { branch: t.branch, groups: [] }));
+    if (!b) {
+      b = { branch: t.branch, groups: [] };
+      hierarchy.push(b);
+    }
     let g = b.groups.find((x) => x.group === t.group);
-    if (!g) b.groups.push((g = { group: t.group, tasks: [] }));
+    if (!g) {
+      g = { group: t.group, tasks: [] };
+      b.groups.push(g);
+    }
     g.tasks.push(t.id);
   }
   const unsupported = (): never => {

@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { kill, spawnChild } from './proc.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'nova-state-torn-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+it('readers never see a partial snapshot: 10,000 reads while the writer replaces it non-stop', async () => {
+  const stateFile = join(dir, 'cascade_state.json');
+  // 400 tasks: a snapshot of ~300 KB, so a non-atomic rewrite would be caught half-written.
+  const writer = spawnChild('snapshot-writer.mjs', [stateFile, '400']);
+  try {
+    await writer.waitFor((l) => l === 'ready');
+    await writer.waitFor((l) => l.startsWith('snapshots'));
+    const readers = [
+      spawnChild('reader.mjs', [stateFile, '5000']),
+      spawnChild('reader.mjs', [stateFile, '5000']),
+    ];
+    const results = await Promise.all(
+      readers.map((r) => r.waitFor((l) => l.startsWith('{')).then((l) => JSON.parse(l))),
+    );
+    const reads = results.reduce((n, r) => n + r.reads, 0);
+    const failures = results.reduce((n, r) => n + r.failures, 0);
+    expect(reads).toBeGreaterThanOrEqual(10_000);
+    expect(failures, results.map((r) => r.first).join('; ')).toBe(0);
+    // Readers must have seen the file change many times, or the test proved nothing.
+    for (const r of results) expect(r.distinct).toBeGreaterThan(20);
+    const snapshots = Math.max(
+      ...writer.lines.filter((l) => l.startsWith('snapshots')).map((l) => Number(l.split(' ')[1])),
+    );
+    expect(snapshots).toBeGreaterThan(50);
+  } finally {
+    await kill(writer);
+  }
+});
