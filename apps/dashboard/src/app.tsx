@@ -1,0 +1,119 @@
+import { useMemo } from 'react';
+import { ConnectionStatus, ProblemBanner } from './components/connection.js';
+import { NotFound } from './components/not-found.js';
+import { createDashboardData, DashboardContext } from './data/dashboard-context.js';
+import { modelOf } from './data/model.js';
+import type { PollerOptions } from './data/poller.js';
+import { useNow } from './data/use-now.js';
+import { usePolledState } from './data/use-poll.js';
+import { hrefFor, type Route } from './routing/routes.js';
+import { useRoute } from './routing/use-route.js';
+import { BranchView } from './views/branch-view.js';
+import { GraphView } from './views/graph-view.js';
+import { GroupView } from './views/group-view.js';
+import { ProjectView } from './views/project-view.js';
+import { TaskView } from './views/task-view.js';
+import { TimelineView } from './views/timeline-view.js';
+
+export interface AppProps {
+  poll?: Omit<PollerOptions, 'onChange'>;
+}
+
+export function App({ poll }: AppProps) {
+  const snapshot = usePolledState(poll);
+  const route = useRoute();
+  const model = snapshot.state ? modelOf(snapshot.state) : null;
+  const now = useNow(true);
+  const data = useMemo(() => (model ? createDashboardData(model, now) : null), [model, now]);
+
+  const projectName = model?.state.project.name ?? 'Program Nova';
+  return (
+    <div className="app">
+      <header className="topbar">
+        <a className="brand" href="#/" title="Project overview">
+          <span className="brand-mark" aria-hidden="true">
+            ◆
+          </span>
+          <span className="brand-name">{projectName}</span>
+        </a>
+        {model ? <RunState data={data!} /> : null}
+        <nav className="tabs" aria-label="Views">
+          <Tab route={{ view: 'project' }} current={route} label="Overview" />
+          <Tab route={{ view: 'graph' }} current={route} label="Graph" />
+          <Tab route={{ view: 'timeline' }} current={route} label="Timeline" />
+        </nav>
+        <ConnectionStatus snapshot={snapshot} now={now} />
+      </header>
+      <ProblemBanner snapshot={snapshot} />
+      <main className="main">
+        {data ? (
+          <DashboardContext.Provider value={data}>
+            <RouteView route={route} />
+          </DashboardContext.Provider>
+        ) : snapshot.loading ? (
+          <p className="empty">Loading the state…</p>
+        ) : (
+          <p className="empty">Nothing to show yet.</p>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function Tab({ route, current, label }: { route: Route; current: Route; label: string }) {
+  const section = (r: Route) =>
+    r.view === 'graph' ? 'graph' : r.view === 'timeline' ? 'timeline' : 'overview';
+  const active = section(route) === section(current);
+  return (
+    <a
+      className={`tab${active ? ' active' : ''}`}
+      href={hrefFor(route)}
+      aria-current={active ? 'page' : undefined}
+    >
+      {label}
+    </a>
+  );
+}
+
+function RunState({ data }: { data: ReturnType<typeof createDashboardData> }) {
+  const { summary, state } = data.model;
+  let label: string;
+  let status: 'completed' | 'in_progress' | 'failed' | 'pending';
+  if (summary.failed > 0) {
+    status = 'failed';
+    label = `${summary.failed} failed`;
+  } else if (summary.inProgress > 0) {
+    status = 'in_progress';
+    label = 'Running';
+  } else if (summary.totalTasks > 0 && summary.completed === summary.totalTasks) {
+    status = 'completed';
+    label = 'All completed';
+  } else {
+    status = 'pending';
+    label = state.project.completed_at ? 'Stopped' : 'Not running';
+  }
+  return (
+    <span className={`run-state s-${status}`} data-testid="run-state">
+      <span className="run-state-label">{label}</span>
+    </span>
+  );
+}
+
+function RouteView({ route }: { route: Route }) {
+  switch (route.view) {
+    case 'project':
+      return <ProjectView />;
+    case 'branch':
+      return <BranchView branch={route.branch} />;
+    case 'group':
+      return <GroupView branch={route.branch} group={route.group} />;
+    case 'task':
+      return <TaskView id={route.id} />;
+    case 'graph':
+      return <GraphView branch={route.branch} group={route.group} />;
+    case 'timeline':
+      return <TimelineView />;
+    case 'not_found':
+      return <NotFound what={`page ${route.path}`} />;
+  }
+}

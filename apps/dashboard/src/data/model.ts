@@ -1,0 +1,78 @@
+import {
+  blockedBy,
+  type CascadeState,
+  costOf,
+  criticalPath,
+  graphNodes,
+  type StatusSummary,
+  summarize,
+  type TaskState,
+} from '@program-nova/state';
+import { dependentsMap } from './state-adapter.js';
+
+/** A task's status as shown: the stored status, or "blocked" for a pending task behind a failure. */
+export type DisplayStatus = 'completed' | 'in_progress' | 'failed' | 'blocked' | 'pending';
+
+/**
+ * What the views need from one state snapshot. Every derivation is a call into @program-nova/state;
+ * this only caches per snapshot (a new object per changed poll) so 5,000-task plans stay fast.
+ */
+export interface Model {
+  state: CascadeState;
+  summary: StatusSummary;
+  ids: string[];
+  blockedRoots(id: string): string[];
+  displayStatus(id: string): DisplayStatus;
+  dependents(id: string): string[];
+  critical(): { path: string[]; ids: Set<string> };
+  taskCost(task: TaskState): number | null;
+}
+
+const cache = new WeakMap<CascadeState, Model>();
+
+export function modelOf(state: CascadeState): Model {
+  const hit = cache.get(state);
+  if (hit) return hit;
+  const blocked = new Map<string, string[]>();
+  let deps: Map<string, string[]> | null = null;
+  let crit: { path: string[]; ids: Set<string> } | null = null;
+  const model: Model = {
+    state,
+    summary: summarize(state),
+    ids: Object.keys(state.tasks),
+    blockedRoots(id) {
+      const task = state.tasks[id];
+      // No pending task can be blocked when the summary counts none: skip the per-task walk.
+      if (task?.status !== 'pending' || model.summary.blocked === 0) return [];
+      let roots = blocked.get(id);
+      if (!roots) {
+        roots = blockedBy(state, id);
+        blocked.set(id, roots);
+      }
+      return roots;
+    },
+    displayStatus(id) {
+      const task = state.tasks[id];
+      if (!task) return 'pending';
+      if (task.status === 'pending' && model.blockedRoots(id).length > 0) return 'blocked';
+      return task.status;
+    },
+    dependents(id) {
+      deps ??= dependentsMap(state);
+      return deps.get(id) ?? [];
+    },
+    critical() {
+      if (!crit) {
+        const path = criticalPath(graphNodes(state)).path;
+        crit = { path, ids: new Set(path) };
+      }
+      return crit;
+    },
+    taskCost(task) {
+      // The recorded dollar figure (reported by the agent) wins; otherwise price the raw tokens.
+      return task.cost_usd ?? costOf(task.token_usage, task.model);
+    },
+  };
+  cache.set(state, model);
+  return model;
+}

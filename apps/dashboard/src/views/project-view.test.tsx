@@ -1,0 +1,55 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { at, failedRun, finishedRun, plan } from '../../test/fixtures.js';
+import { renderView } from '../../test/render.js';
+import { ProjectView } from './project-view.js';
+
+const count = (status: string) =>
+  document.querySelector(`[data-count="${status}"] .count-n`)?.textContent;
+
+describe('ProjectView', () => {
+  it('shows counts, a running task, the failure reason, milestones and one card per branch', () => {
+    renderView(<ProjectView />, failedRun(), new Date(at(161)));
+    expect(count('completed')).toBe('2');
+    expect(count('in_progress')).toBe('1');
+    expect(count('failed')).toBe('1');
+    // F3, X1 (below F2), X2 and D1 (further below) are blocked, not pending.
+    expect(count('blocked')).toBe('4');
+    expect(count('pending')).toBe('0');
+    expect(screen.getAllByRole('progressbar')[0]!.getAttribute('aria-label')).toBe(
+      '2 of 8 tasks completed (25%)',
+    );
+    expect(screen.getByText(/TypeError: cannot read properties/)).toBeTruthy();
+    const running = screen.getByText('Running now').closest('.panel') as HTMLElement;
+    expect(within(running).getByText('X3')).toBeTruthy();
+    // X3 started at +101 s: live for 60 s at +161 s.
+    expect(within(running).getByText('1m 00s')).toBeTruthy();
+    expect(screen.getByText('Foundation half done')).toBeTruthy();
+    const cards = screen.getAllByTestId('branch-card');
+    expect(cards.map((c) => c.querySelector('h3')?.textContent)).toEqual(['Application', 'Docs']);
+    expect(cards[0]!.getAttribute('href')).toBe('#/branch/Application');
+    // Status in text as well as colour.
+    expect(within(cards[0]!).getByText('Failed')).toBeTruthy();
+    expect(within(cards[1]!).getByText('Pending')).toBeTruthy();
+    expect(within(cards[1]!).getByText('1 blocked')).toBeTruthy();
+  });
+
+  it('shows a finished run as all completed, with cost and tokens', () => {
+    renderView(<ProjectView />, finishedRun(), new Date(at(10_000)));
+    expect(count('completed')).toBe('8');
+    expect(screen.getByText(/100% · 8 \/ 8 tasks completed/)).toBeTruthy();
+    expect(screen.getByText('No task is running.')).toBeTruthy();
+    expect(screen.getByText('No task has failed.')).toBeTruthy();
+    // 8 tasks at $0.12 each, as recorded.
+    expect(screen.getByText('$0.96')).toBeTruthy();
+    // 8 x (1200 + 300) tokens.
+    expect(screen.getByTitle('12,000 tokens')).toBeTruthy();
+  });
+
+  it('shows a plan that has not started', () => {
+    renderView(<ProjectView />, plan(), new Date(at(0)));
+    expect(count('pending')).toBe('8');
+    expect(screen.getByText('not started')).toBeTruthy();
+    expect(screen.getByText('No milestone reached yet.')).toBeTruthy();
+  });
+});

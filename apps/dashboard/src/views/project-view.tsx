@@ -1,0 +1,194 @@
+import type { BranchRollup, Rollup } from '@program-nova/state';
+import { elapsedSeconds } from '@program-nova/state';
+import { Breadcrumbs } from '../components/breadcrumbs.js';
+import { Stat } from '../components/stat.js';
+import { ProgressBar, StatusBadge, StatusCounts } from '../components/status.js';
+import { TaskLink } from '../components/task-link.js';
+import { useDashboard } from '../data/dashboard-context.js';
+import {
+  formatCost,
+  formatDuration,
+  formatExactTokens,
+  formatPercent,
+  formatTime,
+  formatTokens,
+} from '../format.js';
+import { hrefFor } from '../routing/routes.js';
+
+const LIST_LIMIT = 8;
+
+export function ProjectView() {
+  const { model, now, rollup } = useDashboard();
+  const project = rollup();
+  const { state, summary } = model;
+  const running = model.ids.filter((id) => state.tasks[id]!.status === 'in_progress');
+  const failed = model.ids.filter((id) => state.tasks[id]!.status === 'failed');
+  return (
+    <section data-testid="project-view">
+      <Breadcrumbs crumbs={[{ label: state.project.name }]} />
+      <div className="panel hero">
+        <div className="hero-head">
+          <h1>{state.project.name}</h1>
+          <StatusBadge status={project.status} />
+          <span className="hero-pct">
+            {formatPercent(summary.completed, summary.totalTasks)} ·{' '}
+            {summary.completed.toLocaleString('en-US')} /{' '}
+            {summary.totalTasks.toLocaleString('en-US')} tasks completed
+          </span>
+        </div>
+        <ProgressBar counts={summary} large />
+        <StatusCounts counts={summary} />
+        <RollupStats rollup={project} extra={summary.activeWorkers} />
+      </div>
+
+      <div className="columns">
+        <div className="panel">
+          <h2>
+            Running now <span className="muted">({running.length})</span>
+          </h2>
+          {running.length === 0 ? (
+            <p className="muted">No task is running.</p>
+          ) : (
+            <ul className="task-list">
+              {running.slice(0, LIST_LIMIT).map((id) => (
+                <li key={id}>
+                  <TaskLink model={model} id={id} />
+                  <span className="task-list-meta">
+                    {formatDuration(elapsedSeconds(state.tasks[id]!, now))}
+                    {state.tasks[id]!.current_step ? ` · ${state.tasks[id]!.current_step}` : ''}
+                  </span>
+                </li>
+              ))}
+              {running.length > LIST_LIMIT ? (
+                <li className="muted">and {running.length - LIST_LIMIT} more</li>
+              ) : null}
+            </ul>
+          )}
+        </div>
+        <div className="panel">
+          <h2>
+            Failures <span className="muted">({failed.length})</span>
+          </h2>
+          {failed.length === 0 ? (
+            <p className="muted">No task has failed.</p>
+          ) : (
+            <ul className="task-list">
+              {failed.slice(0, LIST_LIMIT).map((id) => (
+                <li key={id}>
+                  <TaskLink model={model} id={id} />
+                  <span className="task-list-meta error-text">
+                    {firstLine(state.tasks[id]!.error) ?? 'no reason recorded'}
+                  </span>
+                </li>
+              ))}
+              {failed.length > LIST_LIMIT ? (
+                <li className="muted">and {failed.length - LIST_LIMIT} more</li>
+              ) : null}
+            </ul>
+          )}
+        </div>
+        <div className="panel">
+          <h2>
+            Milestones <span className="muted">({state.milestones.length})</span>
+          </h2>
+          {state.milestones.length === 0 ? (
+            <p className="muted">No milestone reached yet.</p>
+          ) : (
+            <ul className="milestones">
+              {state.milestones.map((m) => (
+                <li key={m.id}>
+                  <span className="milestone-name">
+                    <span aria-hidden="true">⚑</span> {m.name}
+                  </span>
+                  <time dateTime={m.triggered_at}>{formatTime(m.triggered_at, now)}</time>
+                  {m.message ? <div className="muted">{m.message}</div> : null}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      </div>
+
+      <h2 className="section-title">Branches</h2>
+      <div className="cards">
+        {project.branches.map((b) => (
+          <BranchCard key={b.branch} rollup={b} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function firstLine(text: string | null): string | null {
+  if (!text) return null;
+  const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
+  return line.length > 160 ? `${line.slice(0, 157)}…` : line;
+}
+
+export function RollupStats({ rollup, extra }: { rollup: Rollup; extra?: number }) {
+  const t = rollup.tokens;
+  const total = t.inputTokens + t.outputTokens + t.cacheReadTokens + t.cacheCreationTokens;
+  return (
+    <div className="stats">
+      <Stat
+        label="Wall time"
+        value={formatDuration(rollup.wallSeconds)}
+        detail={rollup.startedAt ? `since ${formatTime(rollup.startedAt)}` : 'not started'}
+      />
+      <Stat
+        label="Task time"
+        value={formatDuration(rollup.taskSeconds)}
+        detail={extra !== undefined ? `${extra} active worker${extra === 1 ? '' : 's'}` : undefined}
+      />
+      <Stat
+        label="Tokens"
+        value={<span title={`${formatExactTokens(total)} tokens`}>{formatTokens(total)}</span>}
+        detail={`${formatTokens(t.inputTokens)} in · ${formatTokens(t.outputTokens)} out · ${formatTokens(t.cacheReadTokens)} cache`}
+      />
+      <Stat label="Cost" value={formatCost(rollup.costUsd)} />
+    </div>
+  );
+}
+
+function BranchCard({ rollup }: { rollup: BranchRollup }) {
+  return (
+    <a
+      className="card"
+      href={hrefFor({ view: 'branch', branch: rollup.branch })}
+      data-testid="branch-card"
+    >
+      <div className="card-head">
+        <h3>{rollup.branch}</h3>
+        <StatusBadge status={rollup.status} compact />
+      </div>
+      <ProgressBar counts={rollup.counts} />
+      <div className="card-line">
+        <span>
+          {rollup.counts.completed}/{rollup.counts.totalTasks} done
+        </span>
+        {rollup.counts.inProgress ? (
+          <span className="t-in_progress">{rollup.counts.inProgress} running</span>
+        ) : null}
+        {rollup.counts.failed ? (
+          <span className="t-failed">{rollup.counts.failed} failed</span>
+        ) : null}
+        {rollup.counts.blocked ? (
+          <span className="t-blocked">{rollup.counts.blocked} blocked</span>
+        ) : null}
+      </div>
+      <div className="card-line muted">
+        <span>
+          {rollup.groups.length} group{rollup.groups.length === 1 ? '' : 's'}
+        </span>
+        <span>{formatDuration(rollup.wallSeconds)}</span>
+        <span>{formatTokens(tokensTotal(rollup))} tok</span>
+        <span>{formatCost(rollup.costUsd)}</span>
+      </div>
+    </a>
+  );
+}
+
+export function tokensTotal(rollup: Rollup): number {
+  const t = rollup.tokens;
+  return t.inputTokens + t.outputTokens + t.cacheReadTokens + t.cacheCreationTokens;
+}

@@ -1,0 +1,221 @@
+import { elapsedSeconds } from '@program-nova/state';
+import { useEffect, useRef } from 'react';
+import { Breadcrumbs } from '../components/breadcrumbs.js';
+import { NotFound } from '../components/not-found.js';
+import { StatusBadge } from '../components/status.js';
+import { TaskLink } from '../components/task-link.js';
+import { useDashboard } from '../data/dashboard-context.js';
+import { useLogTail } from '../data/use-log-tail.js';
+import { formatCost, formatDuration, formatExactTokens, formatTime } from '../format.js';
+
+export function TaskView({ id }: { id: string }) {
+  const { model, now } = useDashboard();
+  const { state } = model;
+  const task = state.tasks[id];
+  const def = state.graph.tasks[id];
+  const projectCrumb = { label: state.project.name, route: { view: 'project' as const } };
+  if (!task || !def) {
+    return <NotFound what={`task "${id}"`} crumbs={[projectCrumb, { label: id }]} />;
+  }
+  const status = model.displayStatus(id);
+  const roots = model.blockedRoots(id);
+  const dependents = model.dependents(id);
+  const u = task.token_usage;
+  const total = u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_creation_tokens;
+  return (
+    <section data-testid="task-view">
+      <Breadcrumbs
+        crumbs={[
+          projectCrumb,
+          { label: def.branch, route: { view: 'branch', branch: def.branch } },
+          { label: def.group, route: { view: 'group', branch: def.branch, group: def.group } },
+          { label: id },
+        ]}
+      />
+      <div className="panel hero">
+        <div className="hero-head">
+          <h1>
+            <span className="mono">{id}</span> {def.name}
+          </h1>
+          <StatusBadge status={status} />
+        </div>
+        {def.description ? <p className="description">{def.description}</p> : null}
+      </div>
+
+      {task.status === 'failed' ? (
+        <div className="panel callout callout-failed" data-testid="failure">
+          <h2>
+            <span aria-hidden="true">✕</span> Failure reason
+          </h2>
+          <pre className="reason">{task.error ?? 'No reason was recorded.'}</pre>
+          <p className="muted">
+            {task.failure_kind ? `kind: ${task.failure_kind}` : null}
+            {task.exit_code !== null ? ` · exit code ${task.exit_code}` : null}
+            {` · ${task.attempts} attempt${task.attempts === 1 ? '' : 's'}`}
+          </p>
+        </div>
+      ) : null}
+      {roots.length > 0 ? (
+        <div className="panel callout callout-blocked" data-testid="blocked-by">
+          <h2>
+            <span aria-hidden="true">⊘</span> Blocked by
+          </h2>
+          <p className="muted">
+            This task cannot start: a task it depends on (directly or further up) failed.
+          </p>
+          <ul className="link-list">
+            {roots.map((root) => (
+              <li key={root}>
+                <TaskLink model={model} id={root} />
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {task.status === 'pending' && task.error && roots.length === 0 ? (
+        <div className="panel callout callout-pending">
+          <h2>Last attempt</h2>
+          <pre className="reason">{task.error}</pre>
+          {task.retry_at ? (
+            <p className="muted">Retry scheduled at {formatTime(task.retry_at, now)}</p>
+          ) : null}
+        </div>
+      ) : null}
+
+      <div className="columns">
+        <div className="panel">
+          <h2>Run</h2>
+          <dl className="facts">
+            <dt>Status</dt>
+            <dd>
+              <StatusBadge status={status} compact />
+            </dd>
+            <dt>Started</dt>
+            <dd>{formatTime(task.started_at, now)}</dd>
+            <dt>{task.status === 'in_progress' ? 'Running for' : 'Ended'}</dt>
+            <dd>
+              {task.status === 'in_progress'
+                ? formatDuration(elapsedSeconds(task, now))
+                : formatTime(task.completed_at, now)}
+            </dd>
+            <dt>Duration</dt>
+            <dd data-testid="task-duration">{formatDuration(elapsedSeconds(task, now))}</dd>
+            <dt>Attempts</dt>
+            <dd>{task.attempts}</dd>
+            <dt>Model</dt>
+            <dd className="mono">{task.model ?? '—'}</dd>
+            {task.current_step ? (
+              <>
+                <dt>Current step</dt>
+                <dd>{task.current_step}</dd>
+              </>
+            ) : null}
+            {task.retry_at ? (
+              <>
+                <dt>Retry at</dt>
+                <dd>{formatTime(task.retry_at, now)}</dd>
+              </>
+            ) : null}
+            {task.worker_id ? (
+              <>
+                <dt>Worker</dt>
+                <dd className="mono">
+                  {task.worker_id}
+                  {task.pid ? ` (pid ${task.pid})` : ''}
+                </dd>
+              </>
+            ) : null}
+            {task.commit_sha ? (
+              <>
+                <dt>Commit</dt>
+                <dd className="mono">{task.commit_sha.slice(0, 12)}</dd>
+              </>
+            ) : null}
+          </dl>
+        </div>
+        <div className="panel">
+          <h2>Tokens and cost</h2>
+          <dl className="facts">
+            <dt>Input</dt>
+            <dd className="num">{formatExactTokens(u.input_tokens)}</dd>
+            <dt>Output</dt>
+            <dd className="num">{formatExactTokens(u.output_tokens)}</dd>
+            <dt>Cache read</dt>
+            <dd className="num">{formatExactTokens(u.cache_read_tokens)}</dd>
+            <dt>Cache write</dt>
+            <dd className="num">{formatExactTokens(u.cache_creation_tokens)}</dd>
+            <dt>Total</dt>
+            <dd className="num strong">{formatExactTokens(total)}</dd>
+            <dt>Cost</dt>
+            <dd className="num strong" data-testid="task-cost">
+              {formatCost(model.taskCost(task))}
+            </dd>
+          </dl>
+        </div>
+        <div className="panel">
+          <h2>Depends on ({def.depends_on.length})</h2>
+          {def.depends_on.length === 0 ? (
+            <p className="muted">Nothing: it can start at once.</p>
+          ) : (
+            <ul className="link-list" data-testid="dependencies">
+              {def.depends_on.map((dep) => (
+                <li key={dep}>
+                  <TaskLink model={model} id={dep} />
+                </li>
+              ))}
+            </ul>
+          )}
+          <h2>Dependents ({dependents.length})</h2>
+          {dependents.length === 0 ? (
+            <p className="muted">No task waits for this one.</p>
+          ) : (
+            <ul className="link-list" data-testid="dependents">
+              {dependents.map((dep) => (
+                <li key={dep}>
+                  <TaskLink model={model} id={dep} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      </div>
+      <LogPanel id={id} live={task.status === 'in_progress'} />
+    </section>
+  );
+}
+
+function LogPanel({ id, live }: { id: string; live: boolean }) {
+  const tail = useLogTail(id, live);
+  const pre = useRef<HTMLPreElement>(null);
+  const text = tail.kind === 'ok' ? tail.text : '';
+  useEffect(() => {
+    // Follow the end of the log, like tail -f.
+    if (pre.current && text) pre.current.scrollTop = pre.current.scrollHeight;
+  }, [text]);
+  return (
+    <div className="panel" data-testid="log">
+      <h2>
+        Log <span className="muted mono">logs/{id}.log</span>
+        {live ? <span className="live-tag">live</span> : null}
+      </h2>
+      {tail.kind === 'loading' ? <p className="muted">Loading the log…</p> : null}
+      {tail.kind === 'none' ? <p className="muted">No log for this task yet.</p> : null}
+      {tail.kind === 'error' ? (
+        <p className="error-text">Cannot load the log: {tail.message}</p>
+      ) : null}
+      {tail.kind === 'ok' ? (
+        <>
+          {tail.truncated ? (
+            <p className="muted">
+              Showing the last {formatExactTokens(text.length)} characters of{' '}
+              {formatExactTokens(tail.size)} bytes.
+            </p>
+          ) : null}
+          <pre className="log" ref={pre} data-testid="log-text">
+            {text || '(empty)'}
+          </pre>
+        </>
+      ) : null}
+    </div>
+  );
+}
