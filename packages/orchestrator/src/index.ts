@@ -1,1 +1,41 @@
-export {};
+export { backoffDelay } from './backoff.js';
+export { splitCommand } from './command.js';
+export {
+  isOrchestratorError,
+  type OrchestratorDiagnostic,
+  OrchestratorError,
+  type OrchestratorErrorCode,
+} from './errors.js';
+export type {
+  MilestoneEvent,
+  OrchestratorEvents,
+  RunOutcome,
+  RunResult,
+  TaskBlockedEvent,
+  TaskCompletedEvent,
+  TaskFailedEvent,
+  TaskInterruptedEvent,
+  TaskRetryingEvent,
+  TaskStartedEvent,
+  TaskTokensEvent,
+  WarningEvent,
+} from './events.js';
+export type {
+  Execution,
+  ExecutionEvents,
+  ExecutionFailure,
+  ExecutionOutcome,
+  ExecutionSuccess,
+  ExecutionTokens,
+  Executor,
+  ReapResult,
+  RecordedAttempt,
+  TaskRunSpec,
+} from './executor.js';
+export { LocalExecutor, type LocalExecutorOptions } from './local-executor.js';
+export {
+  Orchestrator,
+  type OrchestratorOptions,
+  type RunOptions,
+  type StopOptions,
+} from './orchestrator.js';

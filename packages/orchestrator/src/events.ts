@@ -1,0 +1,119 @@
+/**
+ * Typed events of the Orchestrator (an EventEmitter typed with this map). Payloads are plain
+ * objects; emitting never throws into the scheduler: listeners' exceptions are caught and
+ * reported as 'warning'.
+ */
+import type { FailureKind, JournalEntry, StatusSummary, TokenUsage } from '@program-nova/state';
+
+export type RunOutcome =
+  /** Every task completed. */
+  | 'completed'
+  /** The run ended with failed (or blocked) tasks and nothing left to start. */
+  | 'failed'
+  /** `stop()` / a signal stopped it; interrupted tasks are pending again. */
+  | 'interrupted'
+  /** A task failed with `failFast` set: nothing new was started after it. */
+  | 'fail_fast'
+  /** `maxCost` was reached: nothing new was started after that. */
+  | 'budget_exhausted'
+  /** `run({ maxIterations })` ran out of periodic ticks; running tasks were stopped. */
+  | 'max_iterations';
+
+export interface RunResult {
+  outcome: RunOutcome;
+  /** True when every task is completed. */
+  ok: boolean;
+  summary: StatusSummary;
+  /** Money spent by this state so far (all runs), as far as known. */
+  costUsd: number;
+  /** The signal that stopped the run, when `handleSignals()` did. */
+  signal?: NodeJS.Signals;
+}
+
+export interface TaskStartedEvent {
+  id: string;
+  attempt: number;
+  workerId: string;
+  pid: number | null;
+  logPath: string | null;
+}
+
+export interface TaskTokensEvent {
+  id: string;
+  usage: TokenUsage;
+  costUsd: number | null;
+  model: string | null;
+}
+
+export interface TaskCompletedEvent {
+  id: string;
+  attempt: number;
+  durationMs: number;
+  usage: TokenUsage;
+  costUsd: number | null;
+  model: string | null;
+}
+
+export interface TaskFailedEvent {
+  id: string;
+  attempt: number;
+  error: string;
+  kind: FailureKind;
+  exitCode: number | null;
+  /** Transitive dependents that are now blocked by this failure, in file order. */
+  blocks: string[];
+}
+
+export interface TaskRetryingEvent {
+  id: string;
+  /** The attempt that just failed (for a usage limit: the attempt that will be run again). */
+  attempt: number;
+  error: string;
+  kind: FailureKind;
+  /** When it may start again (ISO). */
+  retryAt: string;
+  delayMs: number;
+  /** False for usage limits (requeued without counting an attempt). */
+  countsAsAttempt: boolean;
+}
+
+export interface TaskInterruptedEvent {
+  id: string;
+  reason: string;
+}
+
+export interface TaskBlockedEvent {
+  id: string;
+  /** The failed root tasks blocking it, in file order. */
+  blockedBy: string[];
+}
+
+export interface MilestoneEvent {
+  id: string;
+  name: string;
+  message: string;
+  at: string;
+}
+
+export interface WarningEvent {
+  code: string;
+  message: string;
+}
+
+export interface OrchestratorEvents {
+  'run:started': [{ pid: number; resumed: boolean }];
+  'task:started': [TaskStartedEvent];
+  'task:tokens': [TaskTokensEvent];
+  'task:completed': [TaskCompletedEvent];
+  'task:failed': [TaskFailedEvent];
+  'task:retrying': [TaskRetryingEvent];
+  'task:interrupted': [TaskInterruptedEvent];
+  'task:blocked': [TaskBlockedEvent];
+  milestone: [MilestoneEvent];
+  /** New starts are paused (usage limit) until `until`. */
+  'run:paused': [{ until: string; reason: string }];
+  warning: [WarningEvent];
+  /** A transition is in the journal (after it was written; seq order). */
+  recorded: [JournalEntry];
+  'run:finished': [RunResult];
+}

@@ -1,0 +1,132 @@
+/**
+ * The executor seam: the only way the scheduler runs a task. The scheduler hands over a
+ * TaskRunSpec and gets back an Execution to observe and stop; it never touches processes, process
+ * groups or files itself. LocalExecutor (local processes via @program-nova/worker) is the default;
+ * a distributed job-queue executor implements the same interface.
+ */
+import type { Task } from '@program-nova/parser';
+import type { FailureKind, TaskState, TokenUsage } from '@program-nova/state';
+
+/** Everything an executor needs to run one attempt of one task. */
+export interface TaskRunSpec {
+  task: Task;
+  /** Project name (the plan's H1). */
+  project: string;
+  /** The task's direct dependencies, for the prompt. */
+  dependencies: { id: string; name: string; description: string }[];
+  /** 1-based number of this attempt (interruptions and usage limits do not count). */
+  attempt: number;
+  /** Stable label of the scheduler slot running it (`worker-1` ... `worker-N`). */
+  workerId: string;
+  /** Model to use when the task names none (undefined: the executor's default). */
+  model?: string;
+  /** Wall-clock limit for this attempt, if any (task `Timeout` column, else the run's `timeout`). */
+  timeoutMs?: number;
+  /** Absolute path of the state file (exposed to the worker, used to recognise it on reap). */
+  stateFile: string;
+}
+
+/** Live token totals of a running attempt (totals so far, not deltas). */
+export interface ExecutionTokens {
+  usage: TokenUsage;
+  costUsd: number | null;
+  model: string | null;
+}
+
+export interface ExecutionSuccess {
+  ok: true;
+  usage: TokenUsage;
+  costUsd: number | null;
+  model: string | null;
+  durationMs: number;
+  commitSha?: string | null;
+  filesChanged?: string[] | null;
+}
+
+export interface ExecutionFailure {
+  ok: false;
+  /** Why it failed; `interrupted` means it was stopped through `stop()`. */
+  kind: FailureKind;
+  /** One line for people ("exit code 1: <stderr tail>"). */
+  message: string;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  /** False when trying again cannot help (command not found). */
+  retryable: boolean;
+  /** For usage limits: when the limit resets (ISO), if known. */
+  resetAt: string | null;
+  usage: TokenUsage;
+  costUsd: number | null;
+  model: string | null;
+  durationMs: number;
+  /** The executor's own error object, for programs that want it. */
+  cause?: unknown;
+}
+
+export type ExecutionOutcome = ExecutionSuccess | ExecutionFailure;
+
+export interface ExecutionEvents {
+  /** The attempt is really running (process spawned / job picked up). */
+  started: [];
+  /** Token totals changed. */
+  tokens: [ExecutionTokens];
+  /** The agent reported its model (and session). */
+  init: [{ model: string | null }];
+  /** A line of output: what the agent is doing now (for `current_step`). */
+  activity: [string];
+}
+
+/** One attempt of one task, as handed back by an executor. */
+export interface Execution {
+  readonly taskId: string;
+  /**
+   * Where the attempt runs, recorded in the state so a later run can find it again (`reap`).
+   * For local processes: pid and process group; others may leave them null.
+   */
+  readonly pid: number | null;
+  readonly pgid: number | null;
+  /** Where its output goes (a file path or any locator the executor understands), if anywhere. */
+  readonly logPath: string | null;
+  /** Resolves once with the outcome. Never rejects: failures are outcomes. */
+  readonly done: Promise<ExecutionOutcome>;
+  on<E extends keyof ExecutionEvents>(
+    event: E,
+    listener: (...args: ExecutionEvents[E]) => void,
+  ): this;
+  off<E extends keyof ExecutionEvents>(
+    event: E,
+    listener: (...args: ExecutionEvents[E]) => void,
+  ): this;
+  /**
+   * Ask it to stop (graceful: SIGTERM, grace, SIGKILL for local processes); `force` stops at once.
+   * Resolves when it has stopped; `done` then resolves with kind `interrupted` (unless it finished
+   * first, in which case its real outcome stands).
+   */
+  stop(options?: { force?: boolean }): Promise<void>;
+}
+
+/** What a previous run recorded about a task that was running when it ended. */
+export interface RecordedAttempt {
+  id: string;
+  state: Readonly<TaskState>;
+  /** Absolute path of the state file (the same value given to `start` as `stateFile`). */
+  stateFile: string;
+}
+
+export interface ReapResult {
+  /** Whether anything of the attempt was still running (and has now been stopped). */
+  found: boolean;
+  /** What was done, for the log ("stopped process group 1234", "nothing left"). */
+  detail: string;
+}
+
+export interface Executor {
+  /** Start one attempt. Must not throw for a failure of the task itself: report it through `done`. */
+  start(spec: TaskRunSpec): Execution;
+  /**
+   * Stop whatever is left of an attempt a previous (crashed) run started. Must make sure it is
+   * really that attempt (ids can be reused) before stopping anything.
+   */
+  reap(attempt: RecordedAttempt): Promise<ReapResult>;
+}

@@ -1,0 +1,224 @@
+/**
+ * The default executor: each attempt is one local process group, run by @program-nova/worker.
+ */
+import { EventEmitter } from 'node:events';
+import {
+  isProcessAlive,
+  killProcessGroup,
+  startWorker,
+  type WorkerProcess,
+  type WorkerResult,
+} from '@program-nova/worker';
+import type {
+  Execution,
+  ExecutionEvents,
+  ExecutionOutcome,
+  Executor,
+  ReapResult,
+  RecordedAttempt,
+  TaskRunSpec,
+} from './executor.js';
+import { findTaskProcesses } from './proc-scan.js';
+
+export interface LocalExecutorOptions {
+  /** Folder for `<id>.log` files. */
+  logsDir: string;
+  /** argv template (see @program-nova/worker); default: the worker's DEFAULT_COMMAND (Claude Code). */
+  command?: readonly string[];
+  /** stdin template; default '{prompt}'; null closes stdin at once. */
+  stdin?: string | null;
+  /** Working directory of the workers (default: this process's). */
+  cwd?: string;
+  /** Base environment (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Default model when neither the spec nor the task names one. */
+  model?: string;
+  inactivityTimeoutMs?: number;
+  maxLogBytes?: number;
+  /** Between SIGTERM and SIGKILL when stopping a worker (and when reaping). */
+  killGraceMs?: number;
+  resultGraceMs?: number;
+}
+
+const DEFAULT_REAP_GRACE_MS = 3000;
+
+class LocalExecution implements Execution {
+  readonly taskId: string;
+  readonly done: Promise<ExecutionOutcome>;
+  readonly #worker: WorkerProcess;
+  readonly #events = new EventEmitter();
+
+  constructor(worker: WorkerProcess) {
+    this.#worker = worker;
+    this.taskId = worker.taskId;
+    worker.on('spawn', () => this.#events.emit('started'));
+    worker.on('tokens', (u) =>
+      this.#events.emit('tokens', { usage: u.usage, costUsd: u.costUsd, model: u.model }),
+    );
+    worker.on('init', (info: { model?: string | null }) =>
+      this.#events.emit('init', { model: info.model ?? null }),
+    );
+    worker.on('activity', (line: string) => this.#events.emit('activity', line));
+    this.done = worker.done.then(toOutcome, (err: unknown) => unexpected(err));
+  }
+
+  get pid(): number | null {
+    return this.#worker.pid;
+  }
+  get pgid(): number | null {
+    return this.#worker.pgid;
+  }
+  get logPath(): string | null {
+    return this.#worker.logPath;
+  }
+
+  on<E extends keyof ExecutionEvents>(
+    event: E,
+    listener: (...args: ExecutionEvents[E]) => void,
+  ): this {
+    this.#events.on(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  off<E extends keyof ExecutionEvents>(
+    event: E,
+    listener: (...args: ExecutionEvents[E]) => void,
+  ): this {
+    this.#events.off(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  async stop(options: { force?: boolean } = {}): Promise<void> {
+    // The worker's terminate(): first call = SIGTERM, grace, SIGKILL; a second call kills at once.
+    const first = this.#worker.terminate();
+    if (options.force) await this.#worker.terminate();
+    await first;
+  }
+}
+
+function toOutcome(result: WorkerResult): ExecutionOutcome {
+  if (result.ok) {
+    return {
+      ok: true,
+      usage: result.usage,
+      costUsd: result.costUsd,
+      model: result.model,
+      durationMs: result.durationMs,
+    };
+  }
+  const e = result.error;
+  return {
+    ok: false,
+    kind: e.kind,
+    message: e.message,
+    exitCode: e.exitCode,
+    signal: e.signal,
+    timedOut: e.timedOut,
+    retryable: e.retryable,
+    resetAt: e.resetAt,
+    usage: result.usage,
+    costUsd: result.costUsd,
+    model: result.model,
+    durationMs: result.durationMs,
+    cause: e,
+  };
+}
+
+/** The worker promises `done` never rejects; if it ever does, that is a spawn-level failure. */
+function unexpected(err: unknown): ExecutionOutcome {
+  return {
+    ok: false,
+    kind: 'spawn_error',
+    message: `worker failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`,
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    retryable: true,
+    resetAt: null,
+    usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_creation_tokens: 0 },
+    costUsd: null,
+    model: null,
+    durationMs: 0,
+    cause: err,
+  };
+}
+
+export class LocalExecutor implements Executor {
+  readonly options: LocalExecutorOptions;
+
+  constructor(options: LocalExecutorOptions) {
+    this.options = options;
+  }
+
+  start(spec: TaskRunSpec): Execution {
+    const o = this.options;
+    const model = spec.task.model ?? spec.model ?? o.model;
+    const worker = startWorker({
+      task: spec.task,
+      project: spec.project,
+      dependencies: spec.dependencies,
+      ...(o.command !== undefined ? { command: o.command } : {}),
+      ...(o.stdin !== undefined ? { stdin: o.stdin } : {}),
+      ...(model !== undefined ? { model } : {}),
+      ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
+      ...(o.env !== undefined ? { env: o.env } : {}),
+      logsDir: o.logsDir,
+      stateFile: spec.stateFile,
+      ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
+      ...(o.inactivityTimeoutMs !== undefined
+        ? { inactivityTimeoutMs: o.inactivityTimeoutMs }
+        : {}),
+      ...(o.maxLogBytes !== undefined ? { maxLogBytes: o.maxLogBytes } : {}),
+      ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}),
+      ...(o.resultGraceMs !== undefined ? { resultGraceMs: o.resultGraceMs } : {}),
+    });
+    return new LocalExecution(worker);
+  }
+
+  async reap(attempt: RecordedAttempt): Promise<ReapResult> {
+    const found = findTaskProcesses(attempt.id, attempt.stateFile);
+    if (found === null) {
+      // No /proc: the recorded group can only be trusted if its leader is gone or can't be checked,
+      // so leave it alone rather than risk signalling a stranger that reused the id.
+      const pgid = attempt.state.pgid ?? attempt.state.pid;
+      return {
+        found: false,
+        detail:
+          pgid != null && isProcessAlive(pgid)
+            ? `process ${pgid} is alive but cannot be verified as this task's worker (no /proc); left alone`
+            : 'nothing left',
+      };
+    }
+    if (found.length === 0) return { found: false, detail: 'nothing left' };
+    const groups = [...new Set(found.map((p) => p.pgid))];
+    for (const g of groups) signalGroup(g, 'SIGTERM');
+    const grace = this.options.killGraceMs ?? DEFAULT_REAP_GRACE_MS;
+    const deadline = Date.now() + grace;
+    let left = found.filter((p) => isProcessAlive(p.pid));
+    while (left.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 25));
+      left = left.filter((p) => isProcessAlive(p.pid));
+    }
+    for (const g of groups) signalGroup(g, 'SIGKILL');
+    // A descendant that left the group still carries the marker: kill it on its own.
+    for (const p of findTaskProcesses(attempt.id, attempt.stateFile) ?? []) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    return {
+      found: true,
+      detail: `stopped ${found.length} process(es) in group(s) ${groups.join(', ')}`,
+    };
+  }
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    killProcessGroup(pgid, signal);
+  } catch {
+    // The group is gone already.
+  }
+}

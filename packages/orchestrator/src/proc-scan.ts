@@ -1,0 +1,60 @@
+/**
+ * Finding a crashed run's surviving workers on Linux through /proc. A recorded pid or process
+ * group id alone is not proof (ids are reused), so a process counts as ours only if its
+ * environment carries the task's NOVA_TASK_ID and this state file's NOVA_STATE_FILE, which the
+ * worker sets on every process it spawns and which descendants inherit.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface ProcInfo {
+  pid: number;
+  pgid: number;
+  taskId: string | undefined;
+  stateFile: string | undefined;
+}
+
+/** Every readable process with its group and Nova markers; null where there is no /proc. */
+export function scanProcesses(procRoot = '/proc'): ProcInfo[] | null {
+  let entries: string[];
+  try {
+    entries = readdirSync(procRoot);
+  } catch {
+    return null;
+  }
+  const out: ProcInfo[] = [];
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    try {
+      const stat = readFileSync(`${procRoot}/${name}/stat`, 'utf8');
+      // comm may contain spaces and parentheses: fields resume after the last ')'.
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const pgid = Number(rest[2]);
+      const environ = readFileSync(`${procRoot}/${name}/environ`, 'utf8');
+      let taskId: string | undefined;
+      let stateFile: string | undefined;
+      for (const kv of environ.split('\0')) {
+        if (kv.startsWith('NOVA_TASK_ID=')) taskId = kv.slice('NOVA_TASK_ID='.length);
+        else if (kv.startsWith('NOVA_STATE_FILE=')) stateFile = kv.slice('NOVA_STATE_FILE='.length);
+      }
+      if (taskId === undefined) continue;
+      out.push({ pid, pgid, taskId, stateFile });
+    } catch {
+      // Gone meanwhile, or another user's process: neither can be ours.
+    }
+  }
+  return out;
+}
+
+/** Processes that belong to task `taskId` of the run on `stateFile` (never this process). */
+export function findTaskProcesses(
+  taskId: string,
+  stateFile: string,
+  procRoot = '/proc',
+): ProcInfo[] | null {
+  const all = scanProcesses(procRoot);
+  if (all === null) return null;
+  return all.filter(
+    (p) => p.taskId === taskId && p.stateFile === stateFile && p.pid !== process.pid,
+  );
+}

@@ -1,0 +1,318 @@
+/**
+ * End-to-end with real processes: the default LocalExecutor runs test/fixtures/task-worker.mjs,
+ * which records its own start/end stamps and checks the journal itself when it starts.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { journalPathFor, readState } from '@program-nova/state/store';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Orchestrator, type OrchestratorOptions } from '../src/index.js';
+import { scanProcesses } from '../src/proc-scan.js';
+import { type Row, writePlan } from './plan.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const WORKER = join(here, 'fixtures', 'task-worker.mjs');
+const RUNNER = join(here, 'fixtures', 'run-orchestrator.mjs');
+
+type Rec = {
+  id: string;
+  event: 'start' | 'end';
+  pid: number;
+  t: number;
+  depsJournaled: boolean | null;
+  attempt: number;
+};
+type Entry = { seq: number; type: string; id?: string; [k: string]: unknown };
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0))
+    if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+function records(file: string): Rec[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Rec);
+}
+
+function journal(stateFile: string): Entry[] {
+  return readFileSync(journalPathFor(stateFile), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Entry);
+}
+
+/** Greatest number of workers alive at once, from the workers' own stamps. */
+function maxOverlap(recs: Rec[]): number {
+  const points = recs
+    .filter((r) => r.event === 'start' || r.event === 'end')
+    .map((r) => ({ t: r.t, d: r.event === 'start' ? 1 : -1 }))
+    // An end and a start at the same instant: count the end first (the slot was freed).
+    .sort((a, b) => a.t - b.t || a.d - b.d);
+  let live = 0;
+  let max = 0;
+  for (const p of points) {
+    live += p.d;
+    max = Math.max(max, live);
+  }
+  return max;
+}
+
+function setup(
+  rows: Row[],
+  env: Record<string, string> = {},
+  options: Partial<OrchestratorOptions> = {},
+) {
+  const paths = writePlan(rows);
+  const recordFile = join(paths.dir, 'runs.jsonl');
+  const deps = Object.fromEntries(rows.map(([id, d = []]) => [id, d]));
+  const options_: OrchestratorOptions = {
+    cascadeFile: paths.cascadeFile,
+    stateFile: paths.stateFile,
+    logsDir: paths.logsDir,
+    workerCommand: [process.execPath, WORKER],
+    workerStdin: null,
+    cwd: paths.dir,
+    env: {
+      ...process.env,
+      RECORD_FILE: recordFile,
+      COUNT_DIR: paths.dir,
+      JOURNAL_FILE: journalPathFor(paths.stateFile),
+      DEPS_JSON: JSON.stringify(deps),
+      ...env,
+    },
+    retryDelayMs: 50,
+    maxRetryDelayMs: 200,
+    killGraceMs: 2000,
+    ...options,
+  };
+  return { ...paths, recordFile, options: options_ };
+}
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(what: string, cond: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await wait(20);
+  }
+}
+
+/** Processes of this state file's workers still alive (Linux /proc). */
+function survivors(stateFile: string) {
+  return (scanProcesses() ?? []).filter((p) => p.stateFile === stateFile);
+}
+
+describe('Orchestrator with real worker processes', () => {
+  it('keeps exactly maxWorkers busy on a wide plan, never more, deps journaled before every start', async () => {
+    const rows: Row[] = [
+      ...Array.from({ length: 9 }, (_, i): Row => [`W${i}`]),
+      ['X', ['W0', 'W1']],
+      ['Y', ['X', 'W5']],
+    ];
+    const s = setup(rows, { SLEEP_MS: '400' });
+    const o = new Orchestrator({ ...s.options, maxWorkers: 3 });
+    const result = await o.run({ checkInterval: 100 });
+    expect(result.outcome).toBe('completed');
+    const recs = records(s.recordFile);
+    expect(recs.filter((r) => r.event === 'start')).toHaveLength(rows.length);
+    expect(maxOverlap(recs)).toBe(3);
+    expect(recs.filter((r) => r.event === 'start' && r.depsJournaled !== true)).toEqual([]);
+    // And in the journal: each dependent's start comes after its dependencies' completions.
+    const seqOf = (type: string, id: string) =>
+      journal(s.stateFile).find((e) => e.type === type && e.id === id)!.seq;
+    expect(seqOf('task_started', 'X')).toBeGreaterThan(seqOf('task_completed', 'W1'));
+    expect(seqOf('task_started', 'Y')).toBeGreaterThan(seqOf('task_completed', 'X'));
+    const state = await readState(s.stateFile);
+    expect(
+      Object.values(state.tasks).every((t) => t.status === 'completed' && t.exit_code === 0),
+    ).toBe(true);
+    expect(survivors(s.stateFile)).toEqual([]);
+  });
+
+  it('starts the critical path first on a plan built to show it', async () => {
+    const rows: Row[] = [['A'], ['B'], ['C'], ['D'], ['E'], ['F', ['E']], ['G', ['F']]];
+    const s = setup(rows, { SLEEP_MS: '20' });
+    const o = new Orchestrator({ ...s.options, maxWorkers: 1 });
+    await o.run({ checkInterval: 100 });
+    const order = records(s.recordFile)
+      .filter((r) => r.event === 'start')
+      .map((r) => r.id);
+    expect(order).toEqual(['E', 'F', 'A', 'B', 'C', 'D', 'G']);
+  });
+
+  it('a failing task blocks exactly its transitive dependents; independent branches complete', async () => {
+    const rows: Row[] = [
+      ['A'],
+      ['B', ['A']],
+      ['C', ['B']],
+      ['D', ['C']],
+      ['E', ['A']],
+      ['F'],
+      ['G', ['E', 'F']],
+    ];
+    const s = setup(rows, { SLEEP_MS: '30', FAIL_TASKS: 'B' });
+    const o = new Orchestrator({ ...s.options, maxWorkers: 2 });
+    const result = await o.run({ checkInterval: 100 });
+    expect(result.outcome).toBe('failed');
+    const started = new Set(
+      records(s.recordFile)
+        .filter((r) => r.event === 'start')
+        .map((r) => r.id),
+    );
+    expect([...started].sort()).toEqual(['A', 'B', 'E', 'F', 'G']);
+    const state = await readState(s.stateFile);
+    expect(state.tasks.B).toMatchObject({
+      status: 'failed',
+      failure_kind: 'exit_code',
+      exit_code: 1,
+    });
+    expect(state.tasks.B!.error).toBeTruthy();
+    for (const id of ['C', 'D']) expect(state.tasks[id]!.status).toBe('pending');
+    for (const id of ['A', 'E', 'F', 'G']) expect(state.tasks[id]!.status).toBe('completed');
+    expect(result.summary).toMatchObject({ completed: 4, failed: 1, blocked: 2, pending: 0 });
+  });
+
+  it('retries a flaky task with backoff: succeeds on the third attempt', async () => {
+    const s = setup(
+      [
+        ['F', [], { retries: 2 }],
+        ['G', ['F']],
+      ],
+      { SLEEP_MS: '20', FLAKY_TASKS: 'F:2' },
+    );
+    const o = new Orchestrator({ ...s.options });
+    const result = await o.run({ checkInterval: 100 });
+    expect(result.outcome).toBe('completed');
+    const starts = records(s.recordFile).filter((r) => r.event === 'start' && r.id === 'F');
+    expect(starts.map((r) => r.attempt)).toEqual([1, 2, 3]);
+    const j = journal(s.stateFile).filter((e) => e.id === 'F');
+    const failures = j.filter((e) => e.type === 'task_failed');
+    expect(failures).toHaveLength(2);
+    // Each retry started no earlier than the retry time recorded with the failure before it.
+    for (const f of failures) {
+      const next = j.find((e) => e.type === 'task_started' && e.seq > f.seq)!;
+      expect(Date.parse(next.at as string)).toBeGreaterThanOrEqual(
+        Date.parse(f.retry_at as string),
+      );
+    }
+    const d1 = Date.parse(failures[0]!.retry_at as string) - Date.parse(failures[0]!.at as string);
+    const d2 = Date.parse(failures[1]!.retry_at as string) - Date.parse(failures[1]!.at as string);
+    expect(d1).toBeGreaterThanOrEqual(25 - 1);
+    expect(d2).toBeGreaterThanOrEqual(50 - 1);
+    expect((await readState(s.stateFile)).tasks.F).toMatchObject({
+      status: 'completed',
+      attempts: 3,
+    });
+  });
+
+  it('failFast starts nothing new after a failure', async () => {
+    const s = setup([['A'], ['B'], ['C']], { SLEEP_MS: '20', FAIL_TASKS: 'A' });
+    const o = new Orchestrator({ ...s.options, maxWorkers: 1, failFast: true, retries: 2 });
+    const result = await o.run({ checkInterval: 100 });
+    expect(result.outcome).toBe('fail_fast');
+    expect(
+      records(s.recordFile)
+        .filter((r) => r.event === 'start')
+        .map((r) => r.id),
+    ).toEqual(['A', 'A', 'A']);
+  });
+
+  it('SIGKILLed mid-run, then run again: every task completes, none completed runs twice, no orphan', async () => {
+    const rows: Row[] = [['A'], ['B'], ['C', ['A']], ['D', ['B']], ['E', ['C', 'D']], ['S']];
+    // S hangs on its first attempt (and has a grandchild): a survivor the next run must reap.
+    const s = setup(rows, { SLEEP_MS: '150', SLOW_ONCE: 'S', CHILD_TASKS: 'S' });
+    const child = spawn(
+      process.execPath,
+      [RUNNER, JSON.stringify({ ...s.options, env: s.options.env, maxWorkers: 2 })],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    children.push(child);
+    await until('S running and something completed', () => {
+      const recs = records(s.recordFile);
+      return (
+        recs.some((r) => r.id === 'S' && r.event === 'start') &&
+        existsSync(journalPathFor(s.stateFile)) &&
+        journal(s.stateFile).some((e) => e.type === 'task_completed')
+      );
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const completedBefore = new Set(
+      journal(s.stateFile)
+        .filter((e) => e.type === 'task_completed')
+        .map((e) => e.id!),
+    );
+    const sRun = records(s.recordFile).find((r) => r.id === 'S' && r.event === 'start')!;
+    expect(survivors(s.stateFile).some((p) => p.pid === sRun.pid)).toBe(true); // orphaned, still alive
+
+    const o = new Orchestrator({ ...s.options, maxWorkers: 2 });
+    const warnings: string[] = [];
+    o.on('warning', (w) => warnings.push(w.code));
+    const result = await o.run({ checkInterval: 100 });
+    expect(result.outcome).toBe('completed');
+    expect(warnings).toContain('TASK_REAPED');
+    const recs = records(s.recordFile);
+    for (const id of completedBefore)
+      expect(recs.filter((r) => r.id === id && r.event === 'start')).toHaveLength(1);
+    // The reaped first attempt of S never finished; the second did.
+    expect(recs.filter((r) => r.id === 'S' && r.event === 'end').map((r) => r.attempt)).toEqual([
+      2,
+    ]);
+    expect(survivors(s.stateFile)).toEqual([]);
+    const state = await readState(s.stateFile);
+    expect(Object.values(state.tasks).every((t) => t.status === 'completed')).toBe(true);
+    expect(state.tasks.S!.attempts).toBe(1);
+  });
+
+  it('SIGINT mid-run: exit 130, no process left in any worker group, the state resumes', async () => {
+    const rows: Row[] = [['A'], ['B'], ['C'], ['D', ['A']]];
+    const s = setup(rows, { SLEEP_MS: '150', SLOW_ONCE: 'A,B', CHILD_TASKS: 'A,B' });
+    const child = spawn(
+      process.execPath,
+      [RUNNER, JSON.stringify({ ...s.options, maxWorkers: 2 })],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    children.push(child);
+    let err = '';
+    child.stderr!.on('data', (d) => {
+      err += d;
+    });
+    await until('A and B running', () => {
+      const started = records(s.recordFile)
+        .filter((r) => r.event === 'start')
+        .map((r) => r.id);
+      return started.includes('A') && started.includes('B');
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGINT');
+    expect(await exited, err).toBe(130);
+    const groups = journal(s.stateFile)
+      .filter((e) => e.type === 'task_started')
+      .map((e) => e.pgid as number);
+    expect(groups.length).toBeGreaterThanOrEqual(2);
+    for (const g of groups) {
+      expect(() => process.kill(-g, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+    }
+    expect(survivors(s.stateFile)).toEqual([]);
+    const state = await readState(s.stateFile);
+    for (const id of ['A', 'B']) {
+      expect(state.tasks[id]).toMatchObject({ status: 'pending', attempts: 0 });
+      expect(state.tasks[id]!.error ?? '').toContain('SIGINT');
+    }
+    expect(Object.values(state.tasks).some((t) => t.status === 'in_progress')).toBe(false);
+
+    const o = new Orchestrator({ ...s.options, maxWorkers: 2 });
+    const result = await o.run({ checkInterval: 100 });
+    expect(result.outcome).toBe('completed');
+  });
+});
