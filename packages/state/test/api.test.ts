@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+
+// The public surface, pinned: a change here is a change for every package that builds on this one.
+describe('public API', () => {
+  it('main entry (browser-safe)', async () => {
+    const api = await import('../dist/index.js');
+    expect(Object.keys(api).sort()).toEqual([
+      'DEFAULT_PRICING',
+      'StateError',
+      'applyTransition',
+      'blockedBy',
+      'costOf',
+      'createState',
+      'criticalPath',
+      'elapsedSeconds',
+      'evaluateMilestones',
+      'graphNodes',
+      'isBlocked',
+      'parseMilestones',
+      'parseStateText',
+      'planTransition',
+      'priceOf',
+      'reconcile',
+      'rollup',
+      'summarize',
+      'topologicalOrder',
+      'validateState',
+      'waves',
+    ]);
+  });
+
+  it('store entry (Node)', async () => {
+    const api = await import('../dist/store.js');
+    expect(Object.keys(api).sort()).toEqual([
+      'journalPathFor',
+      'lockPathFor',
+      'openStore',
+      'readState',
+    ]);
+  });
+
+  it('graph helpers are the parser ones, over the state graph', async () => {
+    const { criticalPath, graphNodes, createState } = await import('../dist/index.js');
+    const { makeCascade } = await import('./helpers.js');
+    const s = createState(
+      makeCascade([
+        ['A', [], 'b', 'g'],
+        ['B', ['A'], 'b', 'g'],
+        ['C', [], 'b', 'g'],
+      ]),
+    );
+    expect(criticalPath(graphNodes(s)).path).toEqual(['A', 'B']);
+  });
+});
