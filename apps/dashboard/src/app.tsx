@@ -81,7 +81,9 @@ function RunState({ data }: { data: ReturnType<typeof createDashboardData> }) {
   let status: 'completed' | 'in_progress' | 'failed' | 'pending';
   if (summary.failed > 0) {
     status = 'failed';
-    label = `${summary.failed} failed`;
+    const phase =
+      summary.inProgress > 0 ? 'Running · ' : state.project.completed_at ? 'Finished · ' : '';
+    label = `${phase}${summary.failed} failed`;
   } else if (summary.inProgress > 0) {
     status = 'in_progress';
     label = 'Running';

@@ -8,13 +8,13 @@ import {
   type Transition,
 } from '@program-nova/state';
 
-type PlanSpec = {
+export type PlanSpec = {
   project: string;
   branches: { branch: string; groups: { group: string; tasks: [string, string, string[]][] }[] }[];
 };
 
 /** A Cascade-shaped plan (only the fields createState reads). */
-function cascadeOf(spec: PlanSpec): Parameters<typeof createState>[0] {
+export function cascadeOf(spec: PlanSpec): Parameters<typeof createState>[0] {
   const tasks = spec.branches.flatMap((b) =>
     b.groups.flatMap((g) =>
       g.tasks.map(([id, name, dependsOn], i) => ({

@@ -20,6 +20,8 @@ const NODE_W = 168;
 const NODE_H = 40;
 const GROUP_W = 196;
 const GROUP_H = 56;
+/** Room above each drawn node inside its layout box, so a cluster's title never overlaps a node. */
+const LABEL_GAP = 14;
 
 type Drawn =
   | {
@@ -126,8 +128,9 @@ export function GraphView({ branch, group }: { branch?: string; group?: string }
                 viewBox="0 0 8 8"
                 refX="7"
                 refY="4"
-                markerWidth="7"
-                markerHeight="7"
+                markerWidth="8"
+                markerHeight="8"
+                markerUnits="userSpaceOnUse"
                 orient="auto-start-reverse"
               >
                 <path d="M0,0 L8,4 L0,8 z" className="arrow" />
@@ -137,8 +140,9 @@ export function GraphView({ branch, group }: { branch?: string; group?: string }
                 viewBox="0 0 8 8"
                 refX="7"
                 refY="4"
-                markerWidth="7"
-                markerHeight="7"
+                markerWidth="8"
+                markerHeight="8"
+                markerUnits="userSpaceOnUse"
                 orient="auto-start-reverse"
               >
                 <path d="M0,0 L8,4 L0,8 z" className="arrow-critical" />
@@ -161,13 +165,18 @@ export function GraphView({ branch, group }: { branch?: string; group?: string }
                 <path
                   key={`${e.from}->${e.to}`}
                   className={`edge${critical ? ' critical' : ''}`}
-                  d={pathOf(e.points)}
+                  d={pathOf(shiftEnds(e.points, LABEL_GAP / 2))}
                   markerEnd={critical ? 'url(#arrow-critical)' : 'url(#arrow)'}
                 />
               );
             })}
-            {[...layout.nodes].map(([id, box]) => {
+            {[...layout.nodes].map(([id, layoutBox]) => {
               const d = drawn.get(id)!;
+              const box = {
+                ...layoutBox,
+                y: layoutBox.y + LABEL_GAP,
+                height: layoutBox.height - LABEL_GAP,
+              };
               return (
                 <a
                   key={id}
@@ -177,7 +186,24 @@ export function GraphView({ branch, group }: { branch?: string; group?: string }
                   data-status={d.status}
                 >
                   <title>{`${d.title} — ${STATUS_META[d.status].label}${d.critical ? ' (critical path)' : ''}`}</title>
-                  <rect x={box.x} y={box.y} width={box.width} height={box.height} rx={6} />
+                  {d.critical ? (
+                    <rect
+                      className="gnode-halo"
+                      x={box.x - 4}
+                      y={box.y - 4}
+                      width={box.width + 8}
+                      height={box.height + 8}
+                      rx={9}
+                    />
+                  ) : null}
+                  <rect
+                    className="gnode-box"
+                    x={box.x}
+                    y={box.y}
+                    width={box.width}
+                    height={box.height}
+                    rx={6}
+                  />
                   <rect
                     className="gnode-stripe"
                     x={box.x}
@@ -240,7 +266,7 @@ function taskScene(model: Model, ids: string[], scoped: boolean): Scene {
         clusters.set(g, { id: g, label: def.group, parent: scoped ? undefined : b });
       cluster = g;
     }
-    nodes.push({ id, width: NODE_W, height: NODE_H, cluster });
+    nodes.push({ id, width: NODE_W, height: NODE_H + LABEL_GAP, cluster });
     drawn.set(id, {
       kind: 'task',
       id,
@@ -293,7 +319,7 @@ function groupScene(model: Model, groups: GroupRollup[]): Scene {
     const b = `b\u0000${g.branch}`;
     if (!clusters.has(b)) clusters.set(b, { id: b, label: g.branch });
     for (const id of g.tasks) groupOf.set(id, key);
-    nodes.push({ id: key, width: GROUP_W, height: GROUP_H, cluster: b });
+    nodes.push({ id: key, width: GROUP_W, height: GROUP_H + LABEL_GAP, cluster: b });
     const c = g.counts;
     const status: DisplayStatus = g.status;
     drawn.set(key, {
@@ -333,6 +359,15 @@ function groupScene(model: Model, groups: GroupRollup[]): Scene {
     criticalEdges,
     note: `${model.ids.length.toLocaleString('en-US')} tasks is too many to draw one by one, so this shows their ${groups.length} groups (a group's colour is its rollup status). Click a group to see its tasks.`,
   };
+}
+
+/** Edge ends meet node sides; move them to the middle of the drawn (gap-less) node. */
+function shiftEnds(points: { x: number; y: number }[], dy: number) {
+  if (points.length < 2) return points;
+  const out = points.slice();
+  out[0] = { x: out[0]!.x, y: out[0]!.y + dy };
+  out[out.length - 1] = { x: out[out.length - 1]!.x, y: out[out.length - 1]!.y + dy };
+  return out;
 }
 
 function pathOf(points: { x: number; y: number }[]): string {

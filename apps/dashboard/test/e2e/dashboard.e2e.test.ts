@@ -1,0 +1,209 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type DashboardServer,
+  startDashboardServer,
+} from '../../../cli/src/dashboard-server/index.js';
+import { launchChromium, skipBrowserTests } from './browser.js';
+import { LiveRun } from './live-run.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const appDir = resolve(here, '../../dist');
+const artifacts = resolve(here, '../../test-artifacts');
+
+describe.skipIf(skipBrowserTests)('dashboard in Chromium, on a live run', () => {
+  let dir: string;
+  let server: DashboardServer;
+  let browser: Browser;
+  let page: Page;
+  let run: LiveRun;
+  const pageErrors: string[] = [];
+  const stateFile = () => join(dir, 'cascade_state.json');
+
+  const shot = (name: string) =>
+    page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+  const statusOf = (scope: string) => page.locator(`${scope} .badge`).first().textContent();
+
+  beforeAll(async () => {
+    if (!existsSync(join(appDir, 'index.html'))) {
+      throw new Error(
+        `the dashboard is not built (${appDir}); run: pnpm turbo run build --filter=@program-nova/dashboard`,
+      );
+    }
+    await mkdir(artifacts, { recursive: true });
+    dir = await mkdtemp(join(tmpdir(), 'nova-dash-e2e-'));
+    server = await startDashboardServer({
+      stateFile: stateFile(),
+      logsDir: join(dir, 'logs'),
+      appDir,
+    });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().includes('404')) pageErrors.push(m.text());
+    });
+  });
+
+  afterAll(async () => {
+    await run?.close().catch(() => {});
+    await browser?.close();
+    await server?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('says plainly that no state file exists yet', async () => {
+    await page.goto(server.url);
+    await page.getByTestId('problem').filter({ hasText: 'No state file yet' }).waitFor();
+    await shot('00-waiting-for-state');
+    // Marks this document: if anything below reloads the page, the mark is gone.
+    await page.evaluate(() => {
+      (window as unknown as { novaMark: number }).novaMark = 42;
+    });
+  });
+
+  it('shows a task go from running to completed without a reload', async () => {
+    run = await LiveRun.open(stateFile(), join(dir, 'logs'));
+    await run.start('A1');
+    await page.getByTestId('project-view').waitFor();
+    expect(await page.getByTestId('problem').count()).toBe(0);
+    await page.locator('[data-count="in_progress"] .count-n', { hasText: '1' }).waitFor();
+    await shot('01-project-running');
+
+    await page.getByRole('link', { name: /A1/ }).first().click();
+    await page.getByTestId('task-view').waitFor();
+    expect(page.url()).toContain('#/task/A1');
+    expect(await statusOf('[data-testid="task-view"] .hero')).toContain('Running');
+    await page.getByTestId('log-text').filter({ hasText: 'starting A1' }).waitFor();
+    await shot('02-task-running');
+
+    await run.complete('A1');
+    await page
+      .locator('[data-testid="task-view"] .hero .badge', { hasText: 'Completed' })
+      .waitFor();
+    await page
+      .getByTestId('log-text')
+      .filter({ hasText: 'A1 exited 0' })
+      .waitFor({ timeout: 10_000 });
+    expect(await page.evaluate(() => (window as unknown as { novaMark?: number }).novaMark)).toBe(
+      42,
+    );
+  });
+
+  it('drills down from the project to a failed task: reason and log tail', async () => {
+    await run.start('A2');
+    await run.start('A3');
+    await run.fail('A3', 'exit code 1: 3 of 12 tests failed in src/orders.test.ts');
+    await run.complete('A2');
+    await run.start('B1');
+
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link').first().click();
+    await page.getByTestId('project-view').waitFor();
+    await page.locator('[data-count="failed"] .count-n', { hasText: '1' }).waitFor();
+    await page.locator('[data-count="blocked"] .count-n', { hasText: '1' }).waitFor();
+    await shot('03-project-with-failure');
+
+    await page.getByTestId('branch-card').filter({ hasText: 'Backend' }).click();
+    await page.getByTestId('branch-view').waitFor();
+    expect(page.url()).toContain('#/branch/Backend');
+    await shot('04-branch');
+
+    await page.getByTestId('group-card').filter({ hasText: 'Core' }).click();
+    await page.getByTestId('group-view').waitFor();
+    const row = page.locator('a.trow[data-task-id="A3"]');
+    expect(await row.locator('.badge').textContent()).toContain('Failed');
+    await shot('05-group');
+
+    await row.click();
+    await page.getByTestId('task-view').waitFor();
+    expect(page.url()).toContain('#/task/A3');
+    expect(await page.getByTestId('failure').textContent()).toContain(
+      'exit code 1: 3 of 12 tests failed in src/orders.test.ts',
+    );
+    await page.getByTestId('log-text').filter({ hasText: 'FAIL src/orders.test.ts' }).waitFor();
+    expect(await page.getByTestId('dependents').textContent()).toContain('C1');
+    await shot('06-task-failed');
+  });
+
+  it('opens the graph view, coloured by status, and a click opens the task', async () => {
+    await page.getByRole('link', { name: 'Graph', exact: true }).click();
+    await page.getByTestId('graph-view').waitFor();
+    await page.locator('.gnode').first().waitFor();
+    expect(await page.locator('.gnode').count()).toBe(6);
+    expect(await page.locator('.gnode[data-node-id="A3"]').getAttribute('data-status')).toBe(
+      'failed',
+    );
+    expect(await page.locator('.gnode[data-node-id="C1"]').getAttribute('data-status')).toBe(
+      'blocked',
+    );
+    expect(await page.locator('.gnode[data-node-id="B1"]').getAttribute('data-status')).toBe(
+      'in_progress',
+    );
+    expect(await page.locator('.gnode.critical').count()).toBeGreaterThan(1);
+    await shot('07-graph');
+    await page.locator('.gnode[data-node-id="B1"]').click();
+    await page.getByTestId('task-view').waitFor();
+    expect(page.url()).toContain('#/task/B1');
+  });
+
+  it('shows the timeline', async () => {
+    await page.getByRole('link', { name: 'Timeline', exact: true }).click();
+    await page.getByTestId('timeline-view').waitFor();
+    expect(await page.locator('a.tl-row[data-task-id]').count()).toBe(4);
+    await shot('08-timeline');
+  });
+
+  it('follows a deep link to a blocked task, in a fresh page', async () => {
+    const fresh = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    await fresh.goto(`${server.url}#/task/C1`);
+    await fresh.getByTestId('blocked-by').waitFor();
+    const links = fresh.getByTestId('blocked-by').getByRole('link');
+    expect(await links.count()).toBe(1);
+    expect(await links.first().getAttribute('href')).toBe('#/task/A3');
+    await fresh.screenshot({
+      path: join(artifacts, '09-deep-link-blocked-task.png'),
+      fullPage: true,
+    });
+    await links.first().click();
+    await fresh.getByTestId('failure').waitFor();
+    await fresh.close();
+  });
+
+  it('works on a phone', async () => {
+    const phone = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    await phone.goto(server.url);
+    await phone.getByTestId('project-view').waitFor();
+    const overflow = await phone.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: join(artifacts, '10-phone-project.png'), fullPage: true });
+    await phone.goto(`${server.url}#/group/Backend/Core`);
+    await phone.getByTestId('group-view').waitFor();
+    await phone.screenshot({ path: join(artifacts, '11-phone-group.png'), fullPage: true });
+    await phone.close();
+  });
+
+  it('polls with conditional requests and raised no page errors', async () => {
+    const entries = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter((e) => e.name.includes('cascade_state.json'))
+        .map((e) => ({
+          status: (e as PerformanceResourceTiming).responseStatus,
+          body: (e as PerformanceResourceTiming).encodedBodySize,
+        })),
+    );
+    expect(entries.some((e) => e.status === 304 && e.body === 0)).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+});
