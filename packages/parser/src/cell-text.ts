@@ -12,11 +12,14 @@ export function cellText(cell: TableCell | undefined): string {
   return inlineText(cell.children);
 }
 
-/** The same plain text for any inline content (a heading's, for instance), trimmed. */
+/**
+ * The same plain text for any inline content (a heading's, for instance): trimmed, and runs of
+ * whitespace read as one space, as markdown renders them.
+ */
 export function inlineText(children: readonly PhrasingContent[]): string {
   let out = '';
   for (const child of children) out += textOf(child);
-  return out.trim();
+  return out.replace(/\s+/g, ' ').trim();
 }
 
 function textOf(node: PhrasingContent | Nodes): string {

@@ -11,10 +11,12 @@
  *     extension and full inline syntax, only the runs whose source contains a `|` (a GFM table needs
  *     one), plus each heading on its own (for its inline text);
  *  3. shifts the positions of the re-parsed nodes back into the file.
- * A blank line ends every paragraph and table, so each run parses the same alone as in the file. Link
- * reference definitions are the one thing that crosses runs (a `[x][ref]` in a cell needs the
- * `[ref]: url` line); a file with any definition takes the whole-file path instead. A property test
- * checks that both paths agree.
+ * A blank line ends every paragraph and table, so each run parses the same alone as in the file, as
+ * long as the table extension only turned paragraph text into tables: that is checked for every run,
+ * and a run where a table changed the blocks around it (a table cut short by an HTML line, a table
+ * after a lazy blockquote line) sends the whole file down the plain whole-file path. So do link
+ * reference definitions, the one thing that crosses runs (a `[x][ref]` in a cell needs the
+ * `[ref]: url` line). Property tests check that both paths agree.
  */
 import type { Heading, Nodes, Root, RootContent, Table } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
@@ -70,7 +72,14 @@ export function readBlocks(source: string, strategy: Strategy = 'fast'): Block[]
     const from = first.offset! - (first.column - 1);
     const text = source.slice(from, end.offset!);
     if (text.includes('|')) {
-      blocks.push(...blocksOf(reparse(text, from, first.line, withTables)));
+      const reparsed = reparse(text, from, first.line, withTables);
+      // The table extension may only turn paragraph text into tables. Anything else (a table that
+      // ends early and lets an HTML block or a list start, a table after a lazy blockquote line)
+      // changes the structure around it, so the whole file is parsed the plain way instead.
+      if (!onlyTablesDiffer(nodes.slice(runStart, i + 1), reparsed)) {
+        return blocksOf(fromMarkdown(source, withTables).children);
+      }
+      blocks.push(...blocksOf(reparsed));
     } else {
       for (let k = runStart; k <= i; k++) {
         const node = nodes[k]!;
@@ -84,6 +93,43 @@ export function readBlocks(source: string, strategy: Strategy = 'fast'): Block[]
     runStart = i + 1;
   }
   return blocks;
+}
+
+/**
+ * True when `after` (with tables) has the same top-level blocks as `before` (without), except that
+ * paragraphs and setext headings may have become tables, paragraphs and headings within exactly
+ * the same source range.
+ */
+function onlyTablesDiffer(before: RootContent[], after: RootContent[]): boolean {
+  let k = 0;
+  for (const node of before) {
+    const start = node.position!.start.offset!;
+    const end = node.position!.end.offset!;
+    const splittable = node.type === 'paragraph' || node.type === 'heading';
+    if (!splittable) {
+      const other = after[k++];
+      if (
+        other === undefined ||
+        other.type !== node.type ||
+        other.position!.start.offset !== start ||
+        other.position!.end.offset !== end
+      ) {
+        return false;
+      }
+      continue;
+    }
+    const other = after[k];
+    if (other === undefined || other.position!.start.offset !== start) return false;
+    let last = end;
+    while (k < after.length && after[k]!.position!.start.offset! < end) {
+      const part = after[k++]!;
+      if (part.type !== 'table' && part.type !== 'paragraph' && part.type !== 'heading')
+        return false;
+      last = part.position!.end.offset!;
+    }
+    if (last !== end) return false;
+  }
+  return k === after.length;
 }
 
 function blocksOf(children: RootContent[]): Block[] {
