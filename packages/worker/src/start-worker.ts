@@ -78,6 +78,7 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
   private exitSignal: string | null = null;
   private endedAt: number | null = null;
   private finished = false;
+  private settled = false;
   private stopReason: StopReason | null = null;
   private resultBeforeStop = false;
   private terminateCalls = 0;
@@ -107,7 +108,10 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
     this.taskId = task.id;
     this.startedAt = new Date();
     this.done = new Promise((r) => {
-      this.resolveDone = r;
+      this.resolveDone = (result) => {
+        this.settled = true;
+        r(result);
+      };
     });
     this.killGraceMs = positive(o.killGraceMs) ?? DEFAULT_KILL_GRACE_MS;
     this.resultGraceMs = positive(o.resultGraceMs) ?? DEFAULT_RESULT_GRACE_MS;
@@ -156,7 +160,12 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
     else delete env.NOVA_STATE_FILE;
 
     try {
-      const opened = openAttemptLog(logsDir, task.id);
+      const opened = openAttemptLog(
+        logsDir,
+        task.id,
+        `# nova: task ${task.id}, attempt started ${this.startedAt.toISOString()}\n` +
+          `# nova: argv ${JSON.stringify(this.argv)}\n# nova: cwd ${cwd}\n`,
+      );
       this.log = opened.stream;
       this.log.on('error', (error) => {
         // A log that cannot be written must not take the run down: the child keeps running,
@@ -164,10 +173,6 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
         this.logError ??= error;
         this.resume();
       });
-      this.log.write(
-        `# nova: task ${task.id}, attempt started ${this.startedAt.toISOString()}\n` +
-          `# nova: argv ${JSON.stringify(this.argv)}\n# nova: cwd ${cwd}\n`,
-      );
     } catch (error) {
       this.failEarly(
         new WorkerError(
@@ -249,10 +254,12 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
 
   terminate(): Promise<void> {
     const settled = this.done.then(() => undefined);
-    if (this.finished || this.child === null || this.exited) return settled;
+    if (this.settled || this.child === null) return settled;
     this.terminateCalls += 1;
-    if (this.terminateCalls === 1) this.stop('terminated');
-    else this.signal('SIGKILL');
+    // After the leader exited, what is left is its group being reaped: a second call still hurries it.
+    if (this.terminateCalls === 1) {
+      if (!this.exited) this.stop('terminated');
+    } else this.signal('SIGKILL');
     return settled;
   }
 
@@ -418,7 +425,7 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
       if (this.killTimer !== null) await this.waitForGroup();
       if (this.killTimer) clearTimeout(this.killTimer);
       const result = this.outcome();
-      if (this.child !== null || this.spawnError !== null) this.emitTokens();
+      if (this.pid !== null) this.emitTokens();
       const line = result.ok
         ? `# nova: succeeded (exit code 0${result.stoppedAfterResult ? ', stopped after its result' : ''}) after ${formatDuration(result.durationMs)}\n`
         : `# nova: failed ${result.error.code} after ${formatDuration(result.durationMs)}: ${oneLine(result.error.message, 2000)}\n`;

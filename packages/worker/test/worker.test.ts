@@ -424,6 +424,21 @@ describe('terminate()', () => {
     expect(r.error.message).toContain('then SIGKILL');
   });
 
+  it('a second call also hurries a leftover of an exited leader that ignores SIGTERM', async () => {
+    const script =
+      "const c = require('child_process').spawn(process.execPath, ['-e', \"process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)\"], { stdio: 'ignore' }); console.log('GRANDCHILD ' + c.pid); setTimeout(() => process.exit(0), 300)";
+    const w = startWorker(base({ command: nodeEval(script), killGraceMs: 600_000 }));
+    const pid = await waitFor(() => {
+      const m = existsSync(w.logPath) && /GRANDCHILD (\d+)/.exec(readLog(w.logPath));
+      return m ? Number(m[1]) : null;
+    });
+    // Let the leader exit: its group is now being reaped, with a 10-minute grace.
+    await waitFor(() => !isProcessAlive(w.pid as number));
+    await Promise.all([w.terminate(), w.terminate()]);
+    expect((await w.done).ok).toBe(true);
+    expect(isProcessAlive(pid)).toBe(false);
+  });
+
   it('after the process ended, terminate() just resolves', async () => {
     const w = startWorker(base({ command: nodeEval('') }));
     await w.done;
