@@ -8,6 +8,7 @@ import { parseStateText, validateState } from '../validate.js';
 import { errnoCode, removeStaleTemps, replaceFileAtomic } from './fs-util.js';
 import { parseJournal } from './journal.js';
 import { acquireLease, type Lease, type Warn } from './lease.js';
+import { SnapshotText } from './snapshot-text.js';
 
 export interface OpenStoreOptions {
   /** Creates the state when the file does not exist (without it, a missing file is STATE_NOT_FOUND). */
@@ -109,6 +110,7 @@ class FileStateStore implements StateStore {
   #closing: Promise<void> | null = null;
   #timer: NodeJS.Timeout | null = null;
   #snapshotChain: Promise<void> = Promise.resolve();
+  #text = new SnapshotText();
 
   constructor(
     readonly stateFile: string,
@@ -149,6 +151,8 @@ class FileStateStore implements StateStore {
     }
     this.#seq = entry.seq;
     this.stats.recorded++;
+    if (entry.type === 'plan_reconciled') this.#text.reset();
+    else if ('id' in entry && entry.type !== 'milestone_reached') this.#text.touch(entry.id);
     return new Promise<JournalEntry>((resolve, reject) => {
       this.#queue.push(line);
       this.#waiters.push({ entry, resolve, reject });
@@ -236,7 +240,7 @@ class FileStateStore implements StateStore {
     const seq = this.#seq;
     if (seq === this.#snapshotSeq && !force) return;
     this.#state.journal_seq = seq;
-    const text = `${JSON.stringify(this.#state, null, 2)}\n`;
+    const text = this.#text.render(this.#state);
     // The snapshot may never run ahead of the journal: publish it only once its transitions are there.
     await this.#written(seq);
     if (!this.syncJournal)
