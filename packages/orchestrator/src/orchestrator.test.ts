@@ -14,10 +14,10 @@ import { Orchestrator, type OrchestratorOptions } from './orchestrator.js';
 type Entry = { seq: number; type: string; id?: string; [k: string]: unknown };
 
 function journal(stateFile: string): Entry[] {
-  return readFileSync(journalPathFor(stateFile), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Entry);
+  // The journal is being appended to: a last line without its newline is still being written.
+  const lines = readFileSync(journalPathFor(stateFile), 'utf8').split('\n');
+  lines.pop();
+  return lines.filter(Boolean).map((l) => JSON.parse(l) as Entry);
 }
 
 async function waitFor(cond: () => boolean): Promise<void> {
@@ -439,6 +439,89 @@ describe('Orchestrator scheduling (in-memory executor)', () => {
     expect(r3.outcome).toBe('completed');
     expect(ex3.order).toEqual(['C', 'D']);
     expect(r3.costUsd).toBeCloseTo(0.5);
+  });
+
+  it('stop() while the state is still opening: nothing starts', async () => {
+    const ex = new FakeExecutor();
+    const { o } = setup([['A'], ['B']], ex);
+    const done = o.run({ checkInterval: 50 });
+    await o.stop({ reason: 'interrupted by SIGTERM' });
+    expect((await done).outcome).toBe('interrupted');
+    expect(ex.executions).toHaveLength(0);
+  });
+
+  it('a usage limit recorded by the previous run still pauses new starts on resume', async () => {
+    const rows: Row[] = [['A'], ['B']];
+    const paths = writePlan(rows);
+    const cascade = parseCascade(planText(rows), { filename: paths.cascadeFile });
+    const store = await openStore(paths.stateFile, {
+      initialState: () => createState(cascade, { cascadeFile: paths.cascadeFile }),
+    });
+    const at = new Date().toISOString();
+    const until = new Date(Date.now() + 200).toISOString();
+    const usage = {
+      input_tokens: 0,
+      output_tokens: 0,
+      cache_read_tokens: 0,
+      cache_creation_tokens: 0,
+    };
+    await store.record({
+      type: 'task_started',
+      at,
+      id: 'A',
+      worker_id: 'worker-1',
+      pid: null,
+      pgid: null,
+      log_path: null,
+      model: null,
+    });
+    await store.record({
+      type: 'task_failed',
+      at,
+      id: 'A',
+      error: 'usage limit',
+      failure_kind: 'usage_limit',
+      exit_code: 1,
+      token_usage: usage,
+      cost_usd: null,
+      model: null,
+      retry_at: until,
+      counts_as_attempt: false,
+    });
+    await store.close();
+    let early = 0;
+    const ex = new FakeExecutor(() => {
+      if (Date.now() < Date.parse(until)) early++;
+      return ok();
+    });
+    const o = new Orchestrator({ ...paths, executor: ex });
+    const paused = collect(o, 'run:paused');
+    const result = await o.run({ checkInterval: 50 });
+    expect(result.outcome).toBe('completed');
+    expect(paused).toHaveLength(1);
+    expect(early).toBe(0);
+    expect(o.state.tasks.A!.attempts).toBe(1);
+  });
+
+  it('failFast with retries: a failure that will be retried does not stop the run, a final one does', async () => {
+    const ex = new FakeExecutor((spec) => (spec.task.id === 'A' ? fail() : ok()));
+    const { o } = setup([['A', [], { retries: 1 }], ['B'], ['C'], ['D', ['B']]], ex, {
+      maxWorkers: 1,
+      failFast: true,
+      retryDelayMs: 40,
+      maxRetryDelayMs: 40,
+    });
+    const started: string[] = [];
+    let failedAt = -1;
+    o.on('task:started', (e) => started.push(e.id));
+    o.on('task:failed', () => {
+      failedAt = started.length;
+    });
+    const result = await o.run({ checkInterval: 50 });
+    expect(result.outcome).toBe('fail_fast');
+    expect(ex.startsOf('A')).toHaveLength(2);
+    expect(failedAt).toBe(started.length); // nothing started after the final failure
+    expect(o.state.tasks.A!.status).toBe('failed');
   });
 
   it('records each milestone once, when reached', async () => {

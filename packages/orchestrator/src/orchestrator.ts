@@ -955,11 +955,16 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   /** On run start: pending tasks whose retry (or usage-limit requeue) is still in the future. */
   #armRetryTimers(): void {
     const state = this.#state();
+    let limitUntil = 0;
     for (const [id, t] of Object.entries(state.tasks)) {
       if (t.status !== 'pending' || t.retry_at === null || !this.#tasks.has(id)) continue;
       const at = Date.parse(t.retry_at);
-      if (at > Date.now()) this.#scheduleRetry(id, at);
+      if (at <= Date.now()) continue;
+      this.#scheduleRetry(id, at);
+      if (t.failure_kind === 'usage_limit') limitUntil = Math.max(limitUntil, at);
     }
+    // A usage limit hit by the previous run still holds: starting other tasks now would only hit it too.
+    if (limitUntil > 0) this.#pause(limitUntil, 'usage limit reported in the previous run');
   }
 
   #clearRetryTimers(): void {

@@ -34,17 +34,16 @@ afterEach(() => {
 
 function records(file: string): Rec[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Rec);
+  const lines = readFileSync(file, 'utf8').split('\n');
+  lines.pop(); // complete lines only
+  return lines.filter(Boolean).map((l) => JSON.parse(l) as Rec);
 }
 
 function journal(stateFile: string): Entry[] {
-  return readFileSync(journalPathFor(stateFile), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Entry);
+  // Complete lines only: a last line without its newline may still be being written.
+  const lines = readFileSync(journalPathFor(stateFile), 'utf8').split('\n');
+  lines.pop();
+  return lines.filter(Boolean).map((l) => JSON.parse(l) as Entry);
 }
 
 /** Greatest number of workers alive at once, from the workers' own stamps. */
