@@ -28,9 +28,7 @@ export type OrchestratorErrorCode =
   /** `startWorker(id)` while all `maxWorkers` slots are busy. */
   | 'NO_FREE_SLOT'
   /** `startWorker(id)` after `stop()`, a fail-fast stop or an exhausted budget. */
-  | 'NOT_ACCEPTING'
-  /** The executor threw instead of reporting a failed outcome. */
-  | 'EXECUTOR_FAILED';
+  | 'NOT_ACCEPTING';
 
 export interface OrchestratorDiagnostic {
   code: string;
