@@ -17,13 +17,22 @@ export function useDashboard(): DashboardData {
   return data;
 }
 
+/** Rollups of snapshots with nothing running: they do not change with the clock, so one per snapshot. */
+const idleRollups = new WeakMap<Model, ProjectRollup>();
+
 export function createDashboardData(model: Model, now: Date): DashboardData {
   let cached: ProjectRollup | null = null;
   return {
     model,
     now,
     rollup() {
-      cached ??= rollup(model.state, { now });
+      if (cached) return cached;
+      if (model.summary.inProgress === 0) {
+        cached = idleRollups.get(model) ?? rollup(model.state, { now });
+        idleRollups.set(model, cached);
+      } else {
+        cached = rollup(model.state, { now });
+      }
       return cached;
     },
   };

@@ -1,5 +1,5 @@
 import { type GroupRollup, rollup } from '@program-nova/state';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { Breadcrumbs } from '../components/breadcrumbs.js';
 import { NotFound } from '../components/not-found.js';
 import { STATUS_META } from '../components/status.js';
@@ -55,6 +55,7 @@ interface Scene {
 export function GraphView({ branch, group }: { branch?: string; group?: string }) {
   const { model } = useDashboard();
   const [zoom, setZoom] = useState(1);
+  const scrollRef = useRef<HTMLDivElement>(null);
   const scoped = branch !== undefined && group !== undefined;
   // The layout depends on the graph and the statuses only: recompute per state snapshot, not per
   // clock tick (statuses and counts of a rollup do not depend on `now`).
@@ -93,12 +94,12 @@ export function GraphView({ branch, group }: { branch?: string; group?: string }
             <button
               type="button"
               className="chip"
-              onClick={() => setZoom((z) => Math.max(0.25, z / 1.25))}
+              onClick={() => setZoom((z) => Math.max(0.1, z / 1.25))}
               aria-label="Zoom out"
             >
               −
             </button>
-            <button type="button" className="chip" onClick={() => setZoom(1)}>
+            <button type="button" className="chip" onClick={() => setZoom(1)} title="Actual size">
               {Math.round(zoom * 100)}%
             </button>
             <button
@@ -109,12 +110,27 @@ export function GraphView({ branch, group }: { branch?: string; group?: string }
             >
               +
             </button>
+            <button
+              type="button"
+              className="chip"
+              onClick={() => {
+                const box = scrollRef.current;
+                if (!box?.clientWidth) return;
+                const fit = Math.min(
+                  box.clientWidth / layout.width,
+                  box.clientHeight / layout.height,
+                );
+                setZoom(Math.max(0.1, Math.min(1, fit)));
+              }}
+            >
+              Fit
+            </button>
           </div>
         </div>
         <p className="muted graph-note" data-testid="graph-note">
           {scene.note}
         </p>
-        <div className="graph-scroll">
+        <div className="graph-scroll" ref={scrollRef}>
           <svg
             className="graph"
             width={layout.width * zoom}
