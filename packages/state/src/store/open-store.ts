@@ -1,5 +1,5 @@
 import { fdatasync, close as fsClose, open as fsOpen, write as fsWrite } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { applyTransition, transitionProblem } from '../apply.js';
 import { StateError } from '../errors.js';
@@ -292,7 +292,36 @@ export async function openStore(
   const lockFile = lockPathFor(file);
   const warn: Warn = options.onWarning ?? (() => {});
   if (options.initialState) await mkdir(dirname(file), { recursive: true });
-  const lease = await acquireLease(file, lockFile, warn);
+  else {
+    try {
+      await stat(dirname(file));
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') {
+        throw new StateError(
+          'STATE_NOT_FOUND',
+          `state file ${file} does not exist (nor does its directory)`,
+          {
+            file,
+            cause: error,
+          },
+        );
+      }
+    }
+  }
+  let lease: Lease;
+  try {
+    lease = await acquireLease(file, lockFile, warn);
+  } catch (error) {
+    if (error instanceof StateError) throw error;
+    throw new StateError(
+      'STATE_WRITE_FAILED',
+      `cannot take the lock ${lockFile}: ${(error as Error).message}`,
+      {
+        file: lockFile,
+        cause: error,
+      },
+    );
+  }
   try {
     await removeStaleTemps(file);
     await removeStaleTemps(journalFile);

@@ -10,57 +10,49 @@ const ids = ['F1', 'F2', 'F4', 'U1', 'U2', 'D1', 'D2'];
 const at = '2026-05-01T00:00:00.000Z';
 
 const transition = fc.oneof(
-  fc
-    .record({ id: fc.constantFrom(...ids), n: fc.nat(1000) })
-    .map(
-      ({ id, n }): Transition => ({
-        type: 'task_progress',
-        at,
-        id,
-        token_usage: usage(n),
-        current_step: `step "${n}"\nnext`,
-      }),
-    ),
-  fc
-    .constantFrom(...ids)
-    .map(
-      (id): Transition => ({
-        type: 'task_started',
-        at,
-        id,
-        worker_id: 'w',
-        pid: 1,
-        pgid: 1,
-        log_path: null,
-        model: 'm',
-      }),
-    ),
-  fc
-    .constantFrom(...ids)
-    .map(
-      (id): Transition => ({
-        type: 'task_completed',
-        at,
-        id,
-        exit_code: 0,
-        token_usage: usage(3),
-        cost_usd: 0.5,
-        model: null,
-        files_changed: ['a'],
-      }),
-    ),
+  fc.record({ id: fc.constantFrom(...ids), n: fc.nat(1000) }).map(
+    ({ id, n }): Transition => ({
+      type: 'task_progress',
+      at,
+      id,
+      token_usage: usage(n),
+      current_step: `step "${n}"\nnext`,
+    }),
+  ),
+  fc.constantFrom(...ids).map(
+    (id): Transition => ({
+      type: 'task_started',
+      at,
+      id,
+      worker_id: 'w',
+      pid: 1,
+      pgid: 1,
+      log_path: null,
+      model: 'm',
+    }),
+  ),
+  fc.constantFrom(...ids).map(
+    (id): Transition => ({
+      type: 'task_completed',
+      at,
+      id,
+      exit_code: 0,
+      token_usage: usage(3),
+      cost_usd: 0.5,
+      model: null,
+      files_changed: ['a'],
+    }),
+  ),
   fc.constantFrom(...ids).map((id): Transition => ({ type: 'task_reset', at, id })),
-  fc
-    .nat(5)
-    .map(
-      (n): Transition => ({
-        type: 'milestone_reached',
-        at,
-        id: `m${n}`,
-        name: 'M',
-        message: 'msg',
-      }),
-    ),
+  fc.nat(5).map(
+    (n): Transition => ({
+      type: 'milestone_reached',
+      at,
+      id: `m${n}`,
+      name: 'M',
+      message: 'msg',
+    }),
+  ),
   fc.constant<Transition>({ type: 'run_started', at, pid: 7, cascade_file: 'C.md' }),
   fc.constant<Transition | 'replan'>('replan'),
 );
