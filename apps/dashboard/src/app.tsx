@@ -1,8 +1,8 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { ConnectionStatus, ProblemBanner } from './components/connection.js';
 import { NotFound } from './components/not-found.js';
 import { createDashboardData, DashboardContext } from './data/dashboard-context.js';
-import { modelOf } from './data/model.js';
+import { type Model, modelOf } from './data/model.js';
 import type { PollerOptions } from './data/poller.js';
 import { useNow } from './data/use-now.js';
 import { usePolledState } from './data/use-poll.js';
@@ -27,6 +27,12 @@ export function App({ poll }: AppProps) {
   const data = useMemo(() => (model ? createDashboardData(model, now) : null), [model, now]);
 
   const projectName = model?.state.project.name ?? 'Program Nova';
+  const health = model ? runHealth(model) : null;
+  const title = health ? `${health.label} · ${projectName}` : 'Program Nova';
+  useEffect(() => {
+    // The tab title carries the health too, for a glance from another tab.
+    document.title = title;
+  }, [title]);
   return (
     <div className="app">
       <header className="topbar">
@@ -36,7 +42,7 @@ export function App({ poll }: AppProps) {
           </span>
           <span className="brand-name">{projectName}</span>
         </a>
-        {model ? <RunState data={data!} /> : null}
+        {model ? <RunState model={model} /> : null}
         <nav className="tabs" aria-label="Views">
           <Tab route={{ view: 'project' }} current={route} label="Overview" />
           <Tab route={{ view: 'graph' }} current={route} label="Graph" />
@@ -53,7 +59,14 @@ export function App({ poll }: AppProps) {
         ) : snapshot.loading ? (
           <p className="empty">Loading the state…</p>
         ) : (
-          <p className="empty">Nothing to show yet.</p>
+          <div className="panel empty-state">
+            <h1>Waiting for a run</h1>
+            <p className="muted">
+              Nothing has been written to <code>cascade_state.json</code> yet. Start one with{' '}
+              <code>nova run</code> in the folder this dashboard watches; this page follows it by
+              itself, no reload needed.
+            </p>
+          </div>
         )}
       </main>
     </div>
@@ -75,25 +88,26 @@ function Tab({ route, current, label }: { route: Route; current: Route; label: s
   );
 }
 
-function RunState({ data }: { data: ReturnType<typeof createDashboardData> }) {
-  const { summary, state } = data.model;
-  let label: string;
-  let status: 'completed' | 'in_progress' | 'failed' | 'pending';
+/** The one-line health of the run, for the top bar and the tab title. */
+function runHealth(model: Model): {
+  status: 'completed' | 'in_progress' | 'failed' | 'pending';
+  label: string;
+} {
+  const { summary, state } = model;
   if (summary.failed > 0) {
-    status = 'failed';
     const phase =
       summary.inProgress > 0 ? 'Running · ' : state.project.completed_at ? 'Finished · ' : '';
-    label = `${phase}${summary.failed} failed`;
-  } else if (summary.inProgress > 0) {
-    status = 'in_progress';
-    label = 'Running';
-  } else if (summary.totalTasks > 0 && summary.completed === summary.totalTasks) {
-    status = 'completed';
-    label = 'All completed';
-  } else {
-    status = 'pending';
-    label = state.project.completed_at ? 'Stopped' : 'Not running';
+    return { status: 'failed', label: `${phase}${summary.failed} failed` };
   }
+  if (summary.inProgress > 0) return { status: 'in_progress', label: 'Running' };
+  if (summary.totalTasks > 0 && summary.completed === summary.totalTasks) {
+    return { status: 'completed', label: 'All completed' };
+  }
+  return { status: 'pending', label: state.project.completed_at ? 'Stopped' : 'Not running' };
+}
+
+function RunState({ model }: { model: Model }) {
+  const { status, label } = runHealth(model);
   return (
     <span className={`run-state s-${status}`} data-testid="run-state">
       <span className="run-state-label">{label}</span>

@@ -2,13 +2,13 @@ import type { PollSnapshot } from '../data/poller.js';
 import { formatAgo } from '../format.js';
 
 export function ConnectionStatus({ snapshot, now }: { snapshot: PollSnapshot; now: Date }) {
-  let kind: 'live' | 'paused' | 'problem' | 'loading';
+  let kind: 'live' | 'paused' | 'problem' | 'waiting' | 'loading';
   let text: string;
   if (snapshot.paused) {
     kind = 'paused';
     text = 'Paused (tab hidden)';
   } else if (snapshot.problem) {
-    kind = 'problem';
+    kind = snapshot.problem.kind === 'missing' ? 'waiting' : 'problem';
     text =
       snapshot.problem.kind === 'missing'
         ? 'Waiting for state file'
