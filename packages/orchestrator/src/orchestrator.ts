@@ -925,14 +925,20 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     if (until <= this.#pausedUntil) return;
     this.#pausedUntil = until;
     if (this.#pauseTimer) clearTimeout(this.#pauseTimer);
+    this.#armPauseTimer();
+    this.#safeEmit('run:paused', { until: new Date(until).toISOString(), reason });
+  }
+
+  #armPauseTimer(): void {
+    if (this.#pauseTimer) clearTimeout(this.#pauseTimer);
     this.#pauseTimer = setTimeout(
       () => {
         this.#pauseTimer = null;
+        if (Date.now() < this.#pausedUntil) return this.#armPauseTimer();
         this.#fill();
       },
-      Math.max(0, until - Date.now()),
+      Math.max(0, this.#pausedUntil - Date.now()) + 1,
     );
-    this.#safeEmit('run:paused', { until: new Date(until).toISOString(), reason });
   }
 
   #scheduleRetry(id: string, at: number): void {
@@ -943,11 +949,13 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       id,
       setTimeout(
         () => {
+          // Timers run on a monotonic clock and may fire a little before Date.now() reaches `at`.
+          if (Date.now() < at) return this.#scheduleRetry(id, at);
           this.#retryTimers.delete(id);
           if (this.#isReady(id, this.#state())) this.#queue.push(id);
           this.#fill();
         },
-        Math.max(0, at - Date.now()),
+        Math.max(0, at - Date.now()) + 1,
       ),
     );
   }
