@@ -23,7 +23,7 @@ export function openAttemptLog(
   logsDir: string,
   taskId: string,
   header: string,
-): { path: string; stream: WriteStream } {
+): { path: string; fd: number; stream: WriteStream } {
   mkdirSync(logsDir, { recursive: true });
   const name = `${taskId}.log`;
   const path = join(logsDir, name);
@@ -47,5 +47,5 @@ export function openAttemptLog(
     throw error;
   }
   const stream = createWriteStream(path, { fd, highWaterMark: 256 * 1024 });
-  return { path, stream };
+  return { path, fd, stream };
 }

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { WriteStream } from 'node:fs';
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, statSync, writeSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import crossSpawn from 'cross-spawn';
 import { WorkerError } from './errors.js';
@@ -65,6 +65,7 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
   private readonly inactivityMs: number | undefined;
   private child: ChildProcess | null = null;
   private log: WriteStream | null = null;
+  private logFd = -1;
   private logError: Error | null = null;
   private logBytes = 0;
   private capped = false;
@@ -167,6 +168,7 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
           `# nova: argv ${JSON.stringify(this.argv)}\n# nova: cwd ${cwd}\n`,
       );
       this.log = opened.stream;
+      this.logFd = opened.fd;
       this.log.on('error', (error) => {
         // A log that cannot be written must not take the run down: the child keeps running,
         // its output is still parsed, and the problem is reported with the outcome.
@@ -453,13 +455,29 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
     }
   }
 
-  private closeLog(line: string): Promise<void> {
+  /**
+   * Completes the log before `done` settles: waits for queued writes, then appends the footer
+   * synchronously. Closing the descriptor is not awaited (the content is complete by then), which
+   * saves a thread-pool round trip per attempt.
+   */
+  private async closeLog(line: string): Promise<void> {
     const log = this.log;
-    if (log === null || log.destroyed || this.logError !== null) return Promise.resolve();
-    return new Promise((res) => {
-      log.once('error', () => res());
-      log.end(line, () => res());
-    });
+    if (log === null || log.destroyed || this.logError !== null) return;
+    if (log.writableLength > 0) {
+      await new Promise<void>((res) => {
+        log.once('error', () => res());
+        // Writes complete in order: this callback runs once everything before it is on disk.
+        log.write('', () => res());
+      });
+    }
+    if (this.logError === null && !log.destroyed) {
+      try {
+        writeSync(this.logFd, line);
+      } catch (error) {
+        this.logError = error as Error;
+      }
+    }
+    log.destroy();
   }
 
   private base(s: AgentOutputSummary) {
