@@ -9,7 +9,7 @@ import type {
   WorkerFailureResult,
   WorkerResult,
 } from '../src/types.js';
-import { NODE, nodeEval, readLog, SIM, task, tempDir, waitFor } from './helpers.js';
+import { FIXTURES, NODE, nodeEval, readLog, SIM, task, tempDir, waitFor } from './helpers.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -84,6 +84,28 @@ describe('startWorker: success', () => {
     expect(log.startsWith('# nova: task T1, attempt started ')).toBe(true);
     expect(log).toContain('# nova: succeeded (exit code 0)');
     expect(readFileSync(join(dir, '.nova-simulated', 'T1.txt'), 'utf8')).toContain('no real work');
+  });
+
+  it('reads --output-format json: the single object and a pretty-printed --verbose array', async () => {
+    for (const file of ['json-object.json', 'json-verbose-pretty.json']) {
+      const path = join(FIXTURES, file);
+      const r = await startWorker(
+        base({
+          command: nodeEval(
+            `process.stdout.write(require('fs').readFileSync(${JSON.stringify(path)}))`,
+          ),
+        }),
+      ).done;
+      expect(r.ok).toBe(true);
+      expect(r.usage).toEqual({
+        input_tokens: 430,
+        output_tokens: 35,
+        cache_read_tokens: 100,
+        cache_creation_tokens: 7,
+      });
+      expect(r.costUsd).toBe(0.0021);
+      expect(r.sessionId).toBe('sess-json-1');
+    }
   });
 
   it('keeps earlier attempts as <id>.log.1, .2, ...', async () => {
