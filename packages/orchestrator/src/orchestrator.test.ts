@@ -524,6 +524,46 @@ describe('Orchestrator scheduling (in-memory executor)', () => {
     expect(o.state.tasks.A!.status).toBe('failed');
   });
 
+  it('reconciles a changed plan with a warning: completed tasks kept, new ones run', async () => {
+    const ex = new FakeExecutor();
+    const s = setup([['A'], ['B', ['A']]], ex);
+    expect((await s.o.run({ checkInterval: 50 })).outcome).toBe('completed');
+    writeFileSync(s.cascadeFile, planText([['A'], ['B', ['A']], ['C', ['B']]]));
+    const ex2 = new FakeExecutor();
+    const o2 = new Orchestrator({
+      cascadeFile: s.cascadeFile,
+      stateFile: s.stateFile,
+      executor: ex2,
+    });
+    const warnings = collect(o2, 'warning');
+    expect((await o2.run({ checkInterval: 50 })).outcome).toBe('completed');
+    expect(warnings.find((w) => w.code === 'PLAN_CHANGED')?.message).toMatch(/added C/);
+    expect(ex2.order).toEqual(['C']);
+  });
+
+  it('passes Timeout column / run-wide timeout, attempt, worker slot and dependencies to the executor', async () => {
+    const ex = new FakeExecutor();
+    const { o } = setup(
+      [
+        ['A', [], { timeout: '90s' }],
+        ['B', ['A']],
+      ],
+      ex,
+      { timeout: 5000, maxWorkers: 2 },
+    );
+    await o.run({ checkInterval: 50 });
+    const [a, b] = [ex.startsOf('A')[0]!.spec, ex.startsOf('B')[0]!.spec];
+    expect(a).toMatchObject({
+      timeoutMs: 90_000,
+      attempt: 1,
+      workerId: 'worker-1',
+      project: 'Test Project',
+    });
+    expect(b.timeoutMs).toBe(5000);
+    expect(b.dependencies).toEqual([{ id: 'A', name: 'Task A', description: 'Do A' }]);
+    expect(b.stateFile).toBe(o.stateFile);
+  });
+
   it('records each milestone once, when reached', async () => {
     const ex = new FakeExecutor();
     const { o, dir, stateFile } = setup([['A'], ['B', ['A']], ['C', ['B']], ['D', ['C']]], ex, {});
