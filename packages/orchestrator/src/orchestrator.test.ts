@@ -162,6 +162,16 @@ describe('Orchestrator scheduling (in-memory executor)', () => {
     expect(ex.order).toEqual(['B', 'C', 'A', 'D', 'E']);
   });
 
+  it("order: 'file' starts in plain file order", async () => {
+    const ex = new FakeExecutor();
+    const { o } = setup([['A'], ['B'], ['C', ['B']], ['D', ['C']], ['E']], ex, {
+      maxWorkers: 1,
+      order: 'file',
+    });
+    await o.run({ checkInterval: 50 });
+    expect(ex.order).toEqual(['A', 'B', 'C', 'D', 'E']);
+  });
+
   it('getReadyTasks lists ready tasks in start order', async () => {
     const ex = new FakeExecutor();
     const { o } = setup([['A'], ['B'], ['C', ['B']], ['D', ['A']], ['E', ['D']]], ex);

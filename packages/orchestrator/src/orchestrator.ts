@@ -96,6 +96,11 @@ export interface OrchestratorOptions {
   usageLimitPauseMs?: number;
   /** Prices used to turn tokens into dollars when the agent reports no cost. */
   pricing?: PricingTable;
+  /**
+   * Start order among ready tasks: 'critical-path' (default: longest remaining chain first, file
+   * order on ties) or 'file' (plain file order; for comparisons).
+   */
+  order?: 'critical-path' | 'file';
 }
 
 export interface RunOptions {
@@ -246,7 +251,14 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     this.#tasks = new Map(tasks.map((t) => [t.id, t]));
     this.#dependents = dependentsMap(tasks);
     const fileOrder = tasks.map((t) => t.id);
-    this.#order = priorityOrder(fileOrder, criticalPath(tasks).remaining);
+    if (o.order !== undefined && o.order !== 'critical-path' && o.order !== 'file') {
+      throw new OrchestratorError(
+        'INVALID_OPTIONS',
+        `order must be 'critical-path' or 'file' (got ${String(o.order)})`,
+      );
+    }
+    this.#order =
+      o.order === 'file' ? fileOrder : priorityOrder(fileOrder, criticalPath(tasks).remaining);
     this.#queue = new ReadyQueue(this.#order);
     this.#freeSlots = Array.from({ length: maxWorkers }, (_, i) => i + 1);
   }
