@@ -17,8 +17,17 @@ export function useDashboard(): DashboardData {
   return data;
 }
 
-/** Rollups of snapshots with nothing running: they do not change with the clock, so one per snapshot. */
-const idleRollups = new WeakMap<Model, ProjectRollup>();
+/**
+ * Rollups per snapshot. With nothing running a rollup does not change with the clock: one per
+ * snapshot. While tasks run it is recomputed as the clock ticks, but on big plans (where one rollup
+ * costs tens of milliseconds) at most every few seconds, so the page stays responsive; per-task
+ * durations in tables and the task view still tick every second.
+ */
+const rollups = new WeakMap<Model, { at: number; value: ProjectRollup }>();
+
+export function rollupRefreshMs(taskCount: number): number {
+  return taskCount > 2000 ? 5000 : taskCount > 500 ? 2000 : 0;
+}
 
 export function createDashboardData(model: Model, now: Date): DashboardData {
   let cached: ProjectRollup | null = null;
@@ -27,11 +36,13 @@ export function createDashboardData(model: Model, now: Date): DashboardData {
     now,
     rollup() {
       if (cached) return cached;
-      if (model.summary.inProgress === 0) {
-        cached = idleRollups.get(model) ?? rollup(model.state, { now });
-        idleRollups.set(model, cached);
+      const hit = rollups.get(model);
+      const live = model.summary.inProgress > 0;
+      if (hit && (!live || now.getTime() - hit.at < rollupRefreshMs(model.ids.length))) {
+        cached = hit.value;
       } else {
         cached = rollup(model.state, { now });
+        rollups.set(model, { at: now.getTime(), value: cached });
       }
       return cached;
     },

@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { at, failedRun, finishedRun, plan } from '../../test/fixtures.js';
+import { apply, at, failedRun, finishedRun, plan, usage } from '../../test/fixtures.js';
 import { renderView } from '../../test/render.js';
 import { ProjectView } from './project-view.js';
 
@@ -44,6 +44,21 @@ describe('ProjectView', () => {
     expect(screen.getByText('$0.96')).toBeTruthy();
     // 8 x (1200 + 300) tokens.
     expect(screen.getByTitle('12,000 tokens')).toBeTruthy();
+  });
+
+  it('says how many tasks have tokens but no known price', () => {
+    const state = failedRun();
+    // A running task reports tokens on a model nobody priced, and no dollar figure.
+    apply(state, {
+      type: 'task_progress',
+      at: at(150),
+      id: 'X3',
+      token_usage: usage(100, 10),
+      cost_usd: null,
+      model: 'some-local-model',
+    });
+    renderView(<ProjectView />, state, new Date(at(161)));
+    expect(screen.getByText('+ 1 task with an unpriced model')).toBeTruthy();
   });
 
   it('shows a plan that has not started', () => {

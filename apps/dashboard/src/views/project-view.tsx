@@ -145,7 +145,15 @@ export function RollupStats({ rollup, extra }: { rollup: Rollup; extra?: number 
         value={<span title={`${formatExactTokens(total)} tokens`}>{formatTokens(total)}</span>}
         detail={`${formatTokens(t.inputTokens)} in · ${formatTokens(t.outputTokens)} out · ${formatTokens(t.cacheReadTokens)} cache`}
       />
-      <Stat label="Cost" value={formatCost(rollup.costUsd)} />
+      <Stat
+        label="Cost"
+        value={formatCost(rollup.costUsd)}
+        detail={
+          rollup.costUnknownTasks > 0
+            ? `+ ${rollup.costUnknownTasks} task${rollup.costUnknownTasks === 1 ? '' : 's'} with an unpriced model`
+            : undefined
+        }
+      />
     </div>
   );
 }
