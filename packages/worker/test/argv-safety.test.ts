@@ -72,9 +72,20 @@ function echoed(logPath: string): { argv: string[]; stdin: string } {
   return JSON.parse(line.slice(5));
 }
 
+/** The child's raw output in a log: after the 3 header lines, before the footer. */
+function childBytes(logPath: string): Buffer {
+  const log = readFileSync(logPath);
+  let start = 0;
+  for (let i = 0; i < 3; i++) start = log.indexOf(0x0a, start) + 1;
+  const end = log.lastIndexOf(Buffer.from('# nova: succeeded'));
+  if (start === 0 || end < start) throw new Error(`unexpected log layout in ${logPath}`);
+  return log.subarray(start, end);
+}
+
 describe('task text through argv and stdin', () => {
+  // Tiny children keep 1,000 cases fast on a loaded machine: `printf '%s\0' ARGS...` prints each
+  // argument it received followed by a NUL, and `cat` prints the stdin it received.
   it('1,000 generated strings reach the child byte for byte and never run', async () => {
-    const echo = join(FIXTURES, 'echo-input.mjs');
     let strings = 0;
     let run = 0;
     await fc.assert(
@@ -82,14 +93,17 @@ describe('task text through argv and stdin', () => {
         fc.tuple(...Array.from({ length: 5 }, () => textArbitrary(() => sentinel))),
         async ([name, description, branch, group, project]) => {
           run += 1;
-          const w = startWorker({
+          const options = {
             task: task(`P${run}`, { name, description, branch, group }),
             project,
             cwd: dir,
             logsDir: join(dir, 'logs'),
+          };
+          const viaArgv = startWorker({
+            ...options,
             command: [
-              NODE,
-              echo,
+              'printf',
+              '%s\\0',
               '{name}',
               '{description}',
               '{branch}',
@@ -98,15 +112,23 @@ describe('task text through argv and stdin', () => {
               '--x={name}|{id}',
               '{nope}',
             ],
-            stdin: '{description}\u0000{name}',
+            stdin: null,
           });
-          const r = await w.done;
-          expect(r.ok).toBe(true);
-          const got = echoed(w.logPath);
-          expect(got.argv).toEqual(
-            [name, description, branch, group, project, `--x=${name}|P${run}`, '{nope}'].map(hex),
+          const viaStdin = startWorker({
+            ...options,
+            task: task(`Q${run}`, { name, description, branch, group }),
+            command: ['cat'],
+            stdin: '{name}\u0000{description}\u0000{branch}\u0000{group}\u0000{project}',
+          });
+          const [a, b] = await Promise.all([viaArgv.done, viaStdin.done]);
+          expect(a.ok && b.ok).toBe(true);
+          const args = [name, description, branch, group, project, `--x=${name}|P${run}`, '{nope}'];
+          expect(childBytes(viaArgv.logPath).toString('hex')).toBe(
+            hex(args.map((x) => `${x}\0`).join('')),
           );
-          expect(got.stdin).toBe(hex(`${description}\u0000${name}`));
+          expect(childBytes(viaStdin.logPath).toString('hex')).toBe(
+            hex([name, description, branch, group, project].join('\0')),
+          );
           expect(readdirSync(sentinel)).toEqual([]);
           strings += 5;
         },
@@ -114,6 +136,32 @@ describe('task text through argv and stdin', () => {
       { numRuns: 200 },
     );
     expect(strings).toBeGreaterThanOrEqual(1000);
+    expect(readdirSync(sentinel)).toEqual([]);
+  }, 180_000);
+
+  it('through a node child too: argv and stdin arrive intact', async () => {
+    const echo = join(FIXTURES, 'echo-input.mjs');
+    const samples = fc.sample(
+      fc.tuple(
+        textArbitrary(() => sentinel),
+        textArbitrary(() => sentinel),
+      ),
+      { numRuns: 10, seed: 42 },
+    );
+    for (const [i, [name, description]] of samples.entries()) {
+      const w = startWorker({
+        task: task(`N${i}`, { name, description }),
+        project: 'P',
+        cwd: dir,
+        logsDir: join(dir, 'logs'),
+        command: [NODE, echo, '{name}', '{description}'],
+        stdin: '{description}\u0000{name}',
+      });
+      expect((await w.done).ok).toBe(true);
+      const got = echoed(w.logPath);
+      expect(got.argv).toEqual([name, description].map(hex));
+      expect(got.stdin).toBe(hex(`${description}\u0000${name}`));
+    }
     expect(readdirSync(sentinel)).toEqual([]);
   });
 

@@ -245,9 +245,11 @@ describe('startWorker: failures are typed and actionable', () => {
   });
 
   it('no inactivity timeout while output keeps coming', async () => {
+    // Runs 3 s, three times the limit, printing every 100 ms.
     const script =
-      "let n = 0; const t = setInterval(() => { console.log('tick'); if (++n === 8) { clearInterval(t); } }, 100)";
-    const r = await startWorker(base({ command: nodeEval(script), inactivityTimeoutMs: 500 })).done;
+      "let n = 0; const t = setInterval(() => { console.log('tick'); if (++n === 30) { clearInterval(t); } }, 100)";
+    const r = await startWorker(base({ command: nodeEval(script), inactivityTimeoutMs: 1000 }))
+      .done;
     expect(r.ok).toBe(true);
   });
 
