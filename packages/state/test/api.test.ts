@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
+// The built files, as other packages import them (a runtime URL, so typechecking does not need dist).
+const load = (name: string) => import(new URL(`../dist/${name}`, import.meta.url).href);
+
 // The public surface, pinned: a change here is a change for every package that builds on this one.
 describe('public API', () => {
   it('main entry (browser-safe)', async () => {
-    const api = await import('../dist/index.js');
+    const api = await load('index.js');
     expect(Object.keys(api).sort()).toEqual([
       'DEFAULT_PRICING',
       'StateError',
@@ -30,7 +33,7 @@ describe('public API', () => {
   });
 
   it('store entry (Node)', async () => {
-    const api = await import('../dist/store.js');
+    const api = await load('store.js');
     expect(Object.keys(api).sort()).toEqual([
       'journalPathFor',
       'lockPathFor',
@@ -40,7 +43,7 @@ describe('public API', () => {
   });
 
   it('graph helpers are the parser ones, over the state graph', async () => {
-    const { criticalPath, graphNodes, createState } = await import('../dist/index.js');
+    const { criticalPath, graphNodes, createState } = await load('index.js');
     const { makeCascade } = await import('./helpers.js');
     const s = createState(
       makeCascade([

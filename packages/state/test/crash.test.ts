@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { openStore, readState } from '../dist/store.js';
+import { openStore, readState } from '../src/store.js';
 import { kill, prng, spawnChild } from './proc.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nova-state-crash-'));

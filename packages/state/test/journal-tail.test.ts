@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CascadeState, JournalEntry } from '../dist/index.js';
-import { applyTransition } from '../dist/index.js';
-import { journalPathFor, openStore } from '../dist/store.js';
+import type { CascadeState, JournalEntry } from '../src/index.js';
+import { applyTransition } from '../src/index.js';
+import { journalPathFor, openStore } from '../src/store.js';
 import { initialState, usage } from './children/common.mjs';
 
 const root = mkdtempSync(join(tmpdir(), 'nova-state-journal-'));

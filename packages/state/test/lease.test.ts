@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lockPathFor, openStore, readState } from '../dist/store.js';
+import { lockPathFor, openStore, readState } from '../src/store.js';
 import { initialState } from './children/common.mjs';
 import { type Child, kill, spawnChild } from './proc.js';
 

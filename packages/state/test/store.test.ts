@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCascade } from '@program-nova/parser';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createState, planTransition, reconcile, summarize } from '../dist/index.js';
-import { journalPathFor, openStore, readState } from '../dist/store.js';
+import { createState, planTransition, reconcile, summarize } from '../src/index.js';
+import { journalPathFor, openStore, readState } from '../src/store.js';
 import { initialState } from './children/common.mjs';
 
 const root = mkdtempSync(join(tmpdir(), 'nova-state-store-'));

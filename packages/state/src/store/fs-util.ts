@@ -67,8 +67,14 @@ export async function replaceFileAtomic(target: string, data: string | Uint8Arra
   await fsyncDir(dirname(target));
 }
 
-/** Removes temporary files a crashed writer left beside `target` (only call while holding the lease). */
-export async function removeStaleTemps(target: string): Promise<void> {
+/**
+ * Removes temporary files a crashed process left beside `target` (only call while holding the lease).
+ * `keep(pid)` spares the temps of processes that may still be using theirs.
+ */
+export async function removeStaleTemps(
+  target: string,
+  keep: (pid: number) => boolean = () => false,
+): Promise<void> {
   const prefix = tempPrefix(target);
   let names: string[];
   try {
@@ -78,7 +84,7 @@ export async function removeStaleTemps(target: string): Promise<void> {
   }
   await Promise.all(
     names
-      .filter((n) => n.startsWith(prefix))
+      .filter((n) => n.startsWith(prefix) && !keep(Number.parseInt(n.slice(prefix.length), 10)))
       .map((n) => unlink(join(dirname(target), n)).catch(() => {})),
   );
 }

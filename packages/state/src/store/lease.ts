@@ -61,6 +61,17 @@ function myRecord(): LeaseRecord {
   return record;
 }
 
+/** True unless the kernel says there is no such process (EPERM means it exists). */
+export function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errnoCode(error) !== 'ESRCH';
+  }
+}
+
 /**
  * 'dead' only when this host can tell for sure: same host and (a different boot, no such process, a
  * zombie, or a pid now owned by a process that started at another time). A holder on another host is

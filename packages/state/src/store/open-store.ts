@@ -7,7 +7,7 @@ import type { CascadeState, JournalEntry, Transition } from '../types.js';
 import { parseStateText, validateState } from '../validate.js';
 import { errnoCode, removeStaleTemps, replaceFileAtomic } from './fs-util.js';
 import { parseJournal } from './journal.js';
-import { acquireLease, type Lease, type Warn } from './lease.js';
+import { acquireLease, type Lease, pidAlive, type Warn } from './lease.js';
 import { SnapshotText } from './snapshot-text.js';
 
 export interface OpenStoreOptions {
@@ -325,6 +325,8 @@ export async function openStore(
   try {
     await removeStaleTemps(file);
     await removeStaleTemps(journalFile);
+    // Lease temps of contenders still trying to take the lock are theirs: only a dead pid's go.
+    await removeStaleTemps(lockFile, (pid) => pid === process.pid || pidAlive(pid));
     const [snapshot, journalBytes] = await Promise.all([
       readOptional(file, 'state file'),
       readOptional(journalFile, 'journal'),

@@ -1,4 +1,4 @@
-import type { CascadeState, TokenUsage } from '../../dist/index.js';
+import type { CascadeState, TokenUsage } from '../../src/index.js';
 
 export function initialState(n: number): CascadeState;
 export function usage(n: number): TokenUsage;
