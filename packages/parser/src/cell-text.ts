@@ -4,8 +4,8 @@ export type Point = NonNullable<TableCell['position']>['start'];
 
 /**
  * Plain text of a cell: code spans, emphasis and links become their text, images their alt text,
- * `\|` a pipe (the table extension already unescaped it). An inline `<br>` counts as a space, other
- * inline HTML is dropped: a plan's descriptions are prose, not markup.
+ * `\|` a pipe (the table extension already unescaped it). An inline `<br>` counts as a space; other
+ * inline HTML stays as written, since "Add a <Button> prop" means what it says to a coding agent.
  */
 export function cellText(cell: TableCell | undefined): string {
   if (cell === undefined) return '';
@@ -28,7 +28,7 @@ function textOf(node: PhrasingContent | Nodes): string {
     case 'inlineCode':
       return node.value;
     case 'html':
-      return /^<br\s*\/?>$/i.test(node.value) ? ' ' : '';
+      return /^<br\s*\/?>$/i.test(node.value) ? ' ' : node.value;
     case 'image':
     case 'imageReference':
       return node.alt ?? '';

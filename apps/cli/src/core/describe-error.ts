@@ -1,0 +1,80 @@
+/**
+ * The one place that turns an error into what the user sees and the exit code. Errors with a known
+ * `code` are user-facing (no stack trace); anything else is a bug in nova, shown with a stack only
+ * when NOVA_DEBUG=1. New commands extend USER_ERROR_EXIT when they surface new error codes.
+ */
+import { CascadeError, formatDiagnostic } from '@program-nova/parser';
+import { CliError, EXIT } from './cli-error.js';
+import type { Colors } from './colors.js';
+
+/** Error codes of the packages that mean "the input is wrong" (exit 2) or something else. */
+export const USER_ERROR_EXIT: Record<string, number> = {
+  // @program-nova/parser
+  E_INVALID_CASCADE: EXIT.invalid,
+  E_FILE_NOT_FOUND: EXIT.invalid,
+  E_READ_FAILED: EXIT.invalid,
+  E_CYCLE: EXIT.invalid,
+  // @program-nova/state
+  STATE_NOT_FOUND: EXIT.invalid,
+  STATE_EMPTY: EXIT.invalid,
+  STATE_CORRUPT: EXIT.invalid,
+  STATE_INVALID: EXIT.invalid,
+  STATE_SCHEMA: EXIT.invalid,
+  JOURNAL_CORRUPT: EXIT.invalid,
+  STATE_LOCKED: EXIT.invalid,
+  MILESTONES_INVALID: EXIT.invalid,
+  UNKNOWN_TASK: EXIT.invalid,
+  // dashboard server
+  E_APP_NOT_BUILT: EXIT.invalid,
+  E_LISTEN: EXIT.invalid,
+};
+
+export interface ErrorReport {
+  /** Lines for stderr, without trailing newlines. */
+  lines: string[];
+  exitCode: number;
+}
+
+export function describeError(error: unknown, colors: Colors, env: NodeJS.ProcessEnv): ErrorReport {
+  const debug = env.NOVA_DEBUG === '1';
+  const prefix = `nova: ${colors.red('error')}:`;
+  const stack = (e: unknown) =>
+    debug && e instanceof Error && e.stack ? [colors.dim(e.stack)] : [];
+
+  if (error instanceof CliError) {
+    const lines = [`${prefix} ${error.message}`];
+    if (error.code === 'E_USAGE') {
+      lines.push(`Run 'nova ${error.command ? `${error.command} ` : ''}--help' for usage.`);
+    }
+    return { lines: [...lines, ...stack(error)], exitCode: error.exitCode };
+  }
+
+  if (error instanceof CascadeError && error.code === 'E_INVALID_CASCADE') {
+    const lines = error.diagnostics.map((d) => formatDiagnostic(d, 'error'));
+    for (const w of error.warnings ?? []) lines.push(formatDiagnostic(w, 'warning'));
+    const n = error.diagnostics.length;
+    lines.push(
+      `${prefix} ${error.file ?? 'the plan'} is not valid (${n} ${n === 1 ? 'problem' : 'problems'})`,
+    );
+    return { lines: [...lines, ...stack(error)], exitCode: EXIT.invalid };
+  }
+
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code in USER_ERROR_EXIT && error instanceof Error) {
+    return {
+      lines: [`${prefix} ${error.message}`, ...stack(error)],
+      exitCode: USER_ERROR_EXIT[code]!,
+    };
+  }
+
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    lines: [
+      `${prefix} ${message}`,
+      ...(debug
+        ? stack(error)
+        : ['This is a bug in nova; run again with NOVA_DEBUG=1 for details.']),
+    ],
+    exitCode: EXIT.tasksFailed,
+  };
+}

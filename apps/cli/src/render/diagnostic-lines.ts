@@ -1,0 +1,32 @@
+import { type Diagnostic, formatDiagnostic } from '@program-nova/parser';
+import type { Colors } from '../core/colors.js';
+
+/** `file:line:col severity CODE message`, with the severity coloured when colour is on. */
+export function diagnosticLine(
+  d: Diagnostic<string>,
+  severity: 'error' | 'warning',
+  c: Colors,
+): string {
+  const plain = formatDiagnostic(d, severity);
+  if (!c.enabled) return plain;
+  const marker = ` ${severity} `;
+  const at = plain.indexOf(marker);
+  const paint = severity === 'error' ? c.red : c.yellow;
+  return `${c.bold(plain.slice(0, at))} ${paint(severity)} ${plain.slice(at + marker.length)}`;
+}
+
+/** Errors and warnings together, in source order (errors first on the same spot). */
+export function diagnosticLines(
+  errors: readonly Diagnostic<string>[],
+  warnings: readonly Diagnostic<string>[],
+  c: Colors,
+): string[] {
+  const all = [
+    ...errors.map((d) => ({ d, severity: 'error' as const })),
+    ...warnings.map((d) => ({ d, severity: 'warning' as const })),
+  ];
+  all.sort(
+    (a, b) => a.d.line - b.d.line || a.d.column - b.d.column || (a.severity === 'error' ? -1 : 1),
+  );
+  return all.map(({ d, severity }) => diagnosticLine(d, severity, c));
+}

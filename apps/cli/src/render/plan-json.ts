@@ -1,0 +1,34 @@
+import type { Cascade, CriticalPath, HierarchyBranch } from '@program-nova/parser';
+
+export interface PlanJson {
+  projectName: string;
+  tasks: {
+    id: string;
+    name: string;
+    description: string;
+    dependsOn: string[];
+    branch: string;
+    group: string;
+  }[];
+  hierarchy: HierarchyBranch[];
+  /** 0-based: wave 0 can start at once. */
+  waves: string[][];
+  criticalPath: CriticalPath;
+}
+
+export function planJson(cascade: Cascade): PlanJson {
+  return {
+    projectName: cascade.projectName,
+    tasks: cascade.tasks.map((t) => ({
+      id: t.id,
+      name: t.name,
+      description: t.description,
+      dependsOn: [...t.dependsOn],
+      branch: t.branch,
+      group: t.group,
+    })),
+    hierarchy: cascade.hierarchy,
+    waves: cascade.waves(),
+    criticalPath: cascade.criticalPath(),
+  };
+}
