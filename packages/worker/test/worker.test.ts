@@ -248,7 +248,7 @@ describe('startWorker: failures are typed and actionable', () => {
     // Runs 5 s (2.5 times the limit), printing every 100 ms; the limit leaves room for a slow start.
     const script =
       "let n = 0; const t = setInterval(() => { console.log('tick'); if (++n === 50) { clearInterval(t); } }, 100)";
-    const r = await startWorker(base({ command: nodeEval(script), inactivityTimeoutMs: 1000 }))
+    const r = await startWorker(base({ command: nodeEval(script), inactivityTimeoutMs: 2000 }))
       .done;
     expect(r.ok).toBe(true);
   });
