@@ -129,4 +129,10 @@ export interface Executor {
    * really that attempt (ids can be reused) before stopping anything.
    */
   reap(attempt: RecordedAttempt): Promise<ReapResult>;
+  /**
+   * Optional: stop anything still running for this state file that the state does not know about
+   * (a run killed between starting an attempt and journaling its start). Called once when the state
+   * is opened, before anything starts, while this orchestrator holds the state's lease.
+   */
+  reapStrays?(stateFile: string): Promise<ReapResult & { taskIds: string[] }>;
 }

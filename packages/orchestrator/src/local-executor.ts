@@ -18,7 +18,7 @@ import type {
   RecordedAttempt,
   TaskRunSpec,
 } from './executor.js';
-import { findTaskProcesses } from './proc-scan.js';
+import { findTaskProcesses, ownProcessGroup, type ProcInfo } from './proc-scan.js';
 
 export interface LocalExecutorOptions {
   /** Folder for `<id>.log` files. */
@@ -178,8 +178,8 @@ export class LocalExecutor implements Executor {
   async reap(attempt: RecordedAttempt): Promise<ReapResult> {
     const found = findTaskProcesses(attempt.id, attempt.stateFile);
     if (found === null) {
-      // No /proc: the recorded group can only be trusted if its leader is gone or can't be checked,
-      // so leave it alone rather than risk signalling a stranger that reused the id.
+      // No /proc: a recorded pid alone is no proof (pids are reused), so leave it alone rather
+      // than risk signalling a stranger.
       const pgid = attempt.state.pgid ?? attempt.state.pid;
       return {
         found: false,
@@ -190,28 +190,53 @@ export class LocalExecutor implements Executor {
       };
     }
     if (found.length === 0) return { found: false, detail: 'nothing left' };
-    const groups = [...new Set(found.map((p) => p.pgid))];
+    return this.#stop(found, () => findTaskProcesses(attempt.id, attempt.stateFile) ?? []);
+  }
+
+  /**
+   * Stops every process still marked with this state file, whatever task it ran: the caller holds
+   * the state's lease, so any such process belongs to a run that is gone (e.g. one killed between
+   * spawning a worker and journaling its start). Call it before starting anything.
+   */
+  async reapStrays(stateFile: string): Promise<ReapResult & { taskIds: string[] }> {
+    const found = findTaskProcesses(null, stateFile);
+    if (found === null || found.length === 0) {
+      return { found: false, detail: 'nothing left', taskIds: [] };
+    }
+    const taskIds = [...new Set(found.map((p) => p.taskId!))];
+    const res = await this.#stop(found, () => findTaskProcesses(null, stateFile) ?? []);
+    return { ...res, taskIds };
+  }
+
+  async #stop(found: ProcInfo[], rescan: () => ProcInfo[]): Promise<ReapResult> {
+    // Never signal our own group (a marked process could share it only if we were started oddly).
+    const own = ownProcessGroup();
+    const groups = [...new Set(found.map((p) => p.pgid))].filter((g) => g !== own && g > 1);
     for (const g of groups) signalGroup(g, 'SIGTERM');
+    for (const p of found) if (!groups.includes(p.pgid)) signalPid(p.pid, 'SIGTERM');
     const grace = this.options.killGraceMs ?? DEFAULT_REAP_GRACE_MS;
     const deadline = Date.now() + grace;
-    let left = found.filter((p) => isProcessAlive(p.pid));
+    const pids = new Set(found.map((p) => p.pid));
+    let left = rescan().filter((p) => pids.has(p.pid));
     while (left.length > 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 25));
-      left = left.filter((p) => isProcessAlive(p.pid));
+      left = rescan().filter((p) => pids.has(p.pid));
     }
     for (const g of groups) signalGroup(g, 'SIGKILL');
-    // A descendant that left the group still carries the marker: kill it on its own.
-    for (const p of findTaskProcesses(attempt.id, attempt.stateFile) ?? []) {
-      try {
-        process.kill(p.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    // Anything still marked (a descendant that left its group, a straggler): kill it on its own.
+    for (const p of rescan()) signalPid(p.pid, 'SIGKILL');
     return {
       found: true,
-      detail: `stopped ${found.length} process(es) in group(s) ${groups.join(', ')}`,
+      detail: `stopped ${found.length} surviving process(es) in group(s) ${groups.join(', ') || '-'}`,
     };
+  }
+}
+
+function signalPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
   }
 }
 

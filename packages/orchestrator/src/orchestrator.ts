@@ -359,6 +359,21 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
           .catch((e: unknown) => ({ found: false, detail: `reap failed: ${message(e)}` })),
       ),
     );
+    if (this.executor.reapStrays && this.#running.size === 0) {
+      const strays = await this.executor
+        .reapStrays(this.stateFile)
+        .catch((e: unknown) => ({
+          found: false,
+          detail: `reap failed: ${message(e)}`,
+          taskIds: [],
+        }));
+      if (strays.found) {
+        this.#warn(
+          'STRAYS_REAPED',
+          `processes of an earlier run were still running (${strays.taskIds.join(', ')}): ${strays.detail}`,
+        );
+      }
+    }
     for (let i = 0; i < stale.length; i++) {
       const [id] = stale[i]!;
       const r = results[i]!;

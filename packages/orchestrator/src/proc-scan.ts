@@ -9,6 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 export interface ProcInfo {
   pid: number;
   pgid: number;
+  /** Single-letter state from /proc/<pid>/stat (`Z` = exited, waiting for its parent). */
+  state: string;
   taskId: string | undefined;
   stateFile: string | undefined;
 }
@@ -29,6 +31,7 @@ export function scanProcesses(procRoot = '/proc'): ProcInfo[] | null {
       const stat = readFileSync(`${procRoot}/${name}/stat`, 'utf8');
       // comm may contain spaces and parentheses: fields resume after the last ')'.
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const state = rest[0] ?? '?';
       const pgid = Number(rest[2]);
       const environ = readFileSync(`${procRoot}/${name}/environ`, 'utf8');
       let taskId: string | undefined;
@@ -38,7 +41,7 @@ export function scanProcesses(procRoot = '/proc'): ProcInfo[] | null {
         else if (kv.startsWith('NOVA_STATE_FILE=')) stateFile = kv.slice('NOVA_STATE_FILE='.length);
       }
       if (taskId === undefined) continue;
-      out.push({ pid, pgid, taskId, stateFile });
+      out.push({ pid, pgid, state, taskId, stateFile });
     } catch {
       // Gone meanwhile, or another user's process: neither can be ours.
     }
@@ -46,15 +49,32 @@ export function scanProcesses(procRoot = '/proc'): ProcInfo[] | null {
   return out;
 }
 
-/** Processes that belong to task `taskId` of the run on `stateFile` (never this process). */
+/**
+ * Live processes started for the run on `stateFile` (for one task, or any), never this process.
+ * Zombies are left out: they have exited already and only wait for their parent.
+ */
 export function findTaskProcesses(
-  taskId: string,
+  taskId: string | null,
   stateFile: string,
   procRoot = '/proc',
 ): ProcInfo[] | null {
   const all = scanProcesses(procRoot);
   if (all === null) return null;
   return all.filter(
-    (p) => p.taskId === taskId && p.stateFile === stateFile && p.pid !== process.pid,
+    (p) =>
+      (taskId === null || p.taskId === taskId) &&
+      p.stateFile === stateFile &&
+      p.pid !== process.pid &&
+      p.state !== 'Z',
   );
+}
+
+/** The process group of this process, where /proc tells it. */
+export function ownProcessGroup(procRoot = '/proc'): number | null {
+  try {
+    const stat = readFileSync(`${procRoot}/self/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  } catch {
+    return null;
+  }
 }

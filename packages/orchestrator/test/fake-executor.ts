@@ -139,6 +139,12 @@ export class FakeExecutor implements Executor {
     return { found: false, detail: 'nothing left (fake)' };
   }
 
+  readonly strayReaps: string[] = [];
+  async reapStrays(stateFile: string): Promise<ReapResult & { taskIds: string[] }> {
+    this.strayReaps.push(stateFile);
+    return { found: false, detail: 'nothing left (fake)', taskIds: [] };
+  }
+
   startsOf(id: string): FakeExecution[] {
     return this.executions.filter((e) => e.taskId === id);
   }

@@ -129,5 +129,12 @@ describe('LocalExecutor', () => {
     expect(res.detail).toMatch(/stopped/);
     expect(reused.found).toBe(false);
     expect(isProcessAlive(-otherTask.pid!)).toBe(true);
+
+    // Strays: anything still marked with this state file, whatever its task; other runs untouched.
+    const strays = await ex.reapStrays(stateFile);
+    expect(strays).toMatchObject({ found: true, taskIds: ['R2'] });
+    await waitFor(() => !isProcessAlive(-otherTask.pid!));
+    expect(isProcessAlive(-otherRun.pid!)).toBe(true);
+    expect(await ex.reapStrays(stateFile)).toMatchObject({ found: false, taskIds: [] });
   });
 });
