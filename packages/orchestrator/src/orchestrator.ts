@@ -360,13 +360,11 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       ),
     );
     if (this.executor.reapStrays && this.#running.size === 0) {
-      const strays = await this.executor
-        .reapStrays(this.stateFile)
-        .catch((e: unknown) => ({
-          found: false,
-          detail: `reap failed: ${message(e)}`,
-          taskIds: [],
-        }));
+      const strays = await this.executor.reapStrays(this.stateFile).catch((e: unknown) => ({
+        found: false,
+        detail: `reap failed: ${message(e)}`,
+        taskIds: [],
+      }));
       if (strays.found) {
         this.#warn(
           'STRAYS_REAPED',
@@ -449,7 +447,11 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     this.#tick = setInterval(() => {
       this.#iterations++;
       void this.#periodic();
-      if (options.maxIterations !== undefined && this.#iterations >= options.maxIterations) {
+      if (
+        options.maxIterations !== undefined &&
+        this.#iterations >= options.maxIterations &&
+        !this.#stopping
+      ) {
         if (this.#running.size === 0 && !this.#hasWorkLeft()) return;
         this.#stopOutcome = 'max_iterations';
         void this.stop({ reason: `stopped after ${options.maxIterations} iterations` });
