@@ -57,6 +57,14 @@ describe('store', () => {
       model: null,
     });
     expect([e1.seq, e2.seq]).toEqual([1, 2]);
+    // A caller's stray `seq` (say, a replayed JournalEntry) does not override the store's numbering.
+    const e2b = await store.record({
+      ...e2,
+      seq: 99,
+      type: 'task_progress',
+      current_step: 'x',
+    } as never);
+    expect(e2b.seq).toBe(3);
     // Confirmed = in the journal file, before any snapshot.
     const lines = readFileSync(journalPathFor(stateFile), 'utf8')
       .trim()
@@ -65,6 +73,7 @@ describe('store', () => {
     expect(lines.map((l) => [l.seq, l.type])).toEqual([
       [1, 'run_started'],
       [2, 'task_started'],
+      [3, 'task_progress'],
     ]);
     await expect(store.record({ type: 'task_reset', at, id: 'NOPE' })).rejects.toMatchObject({
       code: 'UNKNOWN_TASK',
@@ -81,7 +90,7 @@ describe('store', () => {
     });
     expect(readFileSync(journalPathFor(stateFile), 'utf8')).toBe('');
     const snap = await readState(stateFile);
-    expect(snap.journal_seq).toBe(2);
+    expect(snap.journal_seq).toBe(3);
     expect(snap.graph.tasks.U1!.depends_on).toEqual(['F2']);
 
     const again = await openStore(stateFile);
@@ -91,7 +100,7 @@ describe('store', () => {
       id: 'F1',
       reason: 'resumed after a crash',
     });
-    expect(e3.seq).toBe(3);
+    expect(e3.seq).toBe(4);
     // A changed plan goes through the journal as one plan_reconciled transition.
     const edited = parseCascade(
       PLAN.replace('| U1 | Screens | F2 |', '| U1 | Screens | F2 |\n| U2 | Polish | U1 |'),

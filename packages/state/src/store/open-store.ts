@@ -140,7 +140,8 @@ class FileStateStore implements StateStore {
     if (this.#failed) return Promise.reject(this.#failed);
     const problem = transitionProblem(t);
     if (problem !== null) return Promise.reject(new StateError('INVALID_TRANSITION', problem));
-    const entry = { seq: this.#seq + 1, ...t } as JournalEntry;
+    const entry = { seq: 0, ...t } as JournalEntry;
+    entry.seq = this.#seq + 1; // after the spread: a caller's own `seq` never wins; the key stays first
     let line: string;
     try {
       line = `${JSON.stringify(entry)}\n`;
