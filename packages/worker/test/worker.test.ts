@@ -456,8 +456,17 @@ describe('terminate()', () => {
       const m = existsSync(w.logPath) && /GRANDCHILD (\d+)/.exec(readLog(w.logPath));
       return m ? Number(m[1]) : null;
     });
-    // Let the leader exit: its group is now being reaped, with a 10-minute grace.
-    await waitFor(() => !isProcessAlive(w.pid as number));
+    // Wait until Node has reaped the leader (ESRCH even for kill 0): libuv reaps it and emits 'exit'
+    // in the same callback, so the worker has seen the exit. Its group is now being reaped, with a
+    // 10-minute grace.
+    await waitFor(() => {
+      try {
+        process.kill(w.pid as number, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    });
     await Promise.all([w.terminate(), w.terminate()]);
     expect((await w.done).ok).toBe(true);
     expect(isProcessAlive(pid)).toBe(false);
