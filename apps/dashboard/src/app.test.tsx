@@ -33,7 +33,7 @@ describe('App', () => {
     await waitFor(() => expect(screen.getByTestId('project-view')).toBeTruthy());
     server.setRaw('not json');
     await waitFor(() =>
-      expect(screen.getByTestId('problem').textContent).toContain('Showing the last good state'),
+      expect(screen.getByTestId('problem').textContent).toContain('showing the last good state'),
     );
     expect(screen.getByTestId('project-view')).toBeTruthy();
     expect(screen.getByText('Demo Project', { selector: 'h1' })).toBeTruthy();

@@ -47,7 +47,7 @@ export function ProblemBanner({ snapshot }: { snapshot: PollSnapshot }) {
             : 'The state file could not be read.'}
       </strong>{' '}
       {snapshot.problem.message}
-      {stale ? ' Showing the last good state below.' : ''}
+      {stale ? <em className="banner-stale"> — showing the last good state below.</em> : null}
     </div>
   );
 }

@@ -182,7 +182,7 @@ export class StatePoller {
         lastContactAt: now,
         problem: {
           kind: 'unreadable',
-          message: `The state file cannot be read${err.code ? ` (${err.code})` : ''}: ${err.message}`,
+          message: `${err.code ? `${err.code}: ` : ''}${err.message}`,
         },
       });
     }
