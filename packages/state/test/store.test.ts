@@ -183,3 +183,40 @@ describe('store', () => {
     await store.close();
   });
 });
+
+describe('store options', () => {
+  it('syncJournal confirms after fdatasync, same journal content', async () => {
+    const file = fresh();
+    const store = await openStore(file, {
+      initialState: () => initialState(3),
+      syncJournal: true,
+      snapshotIntervalMs: 0,
+    });
+    const at = new Date().toISOString();
+    const entries = await Promise.all(
+      [0, 1, 2].map((i) => store.record({ type: 'task_reset', at, id: `T${i}` })),
+    );
+    expect(entries.map((e) => e.seq)).toEqual([1, 2, 3]);
+    const lines = readFileSync(journalPathFor(file), 'utf8').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l).id)).toEqual(['T0', 'T1', 'T2']);
+    await store.close();
+    expect((await readState(file)).journal_seq).toBe(3);
+  });
+
+  it('coalesces snapshots: many transitions, few snapshot writes', async () => {
+    const file = fresh();
+    const store = await openStore(file, {
+      initialState: () => initialState(20),
+      snapshotIntervalMs: 60_000,
+    });
+    const at = new Date().toISOString();
+    for (let i = 0; i < 300; i++)
+      await store.record({ type: 'task_progress', at, id: `T${i % 20}`, current_step: `${i}` });
+    expect(store.stats.snapshots).toBe(1); // the one at open: the interval has not elapsed
+    expect((await readState(file)).journal_seq).toBe(0);
+    await store.flush();
+    expect(store.stats.snapshots).toBe(2);
+    expect((await readState(file)).tasks.T19!.current_step).toBe('299');
+    await store.close();
+  });
+});
