@@ -356,6 +356,29 @@ describe('Orchestrator scheduling (in-memory executor)', () => {
     expect(last.map((e) => e.reason)).toEqual(['interrupted by SIGINT', 'interrupted by SIGINT']);
   });
 
+  it('handleSignals: a signal stops the run, a second one forces, the disposer unhooks', async () => {
+    const ex = new FakeExecutor(() => 'manual');
+    const { o } = setup([['A']], ex);
+    const before = process.listenerCount('SIGINT');
+    const dispose = o.handleSignals();
+    expect(process.listenerCount('SIGINT')).toBe(before + 1);
+    const done = o.run({ checkInterval: 50 });
+    await waitFor(() => ex.executions.length === 1);
+    const exec = ex.executions[0]!;
+    exec.stop = async (opts = {}) => {
+      exec.stops.push({ force: opts.force === true });
+      if (opts.force) exec.finish(fail({ kind: 'interrupted' }));
+    };
+    process.emit('SIGINT', 'SIGINT');
+    process.emit('SIGINT', 'SIGINT');
+    const result = await done;
+    dispose();
+    expect(process.listenerCount('SIGINT')).toBe(before);
+    expect(result).toMatchObject({ outcome: 'interrupted', signal: 'SIGINT' });
+    expect(exec.stops).toEqual([{ force: false }, { force: true }]);
+    expect(o.state.tasks.A).toMatchObject({ status: 'pending', error: 'interrupted by SIGINT' });
+  });
+
   it('a second stop() forces', async () => {
     const ex = new FakeExecutor(() => 'manual');
     const { o } = setup([['A']], ex);

@@ -30,6 +30,8 @@ it('construct, run(), getStatusSummary() work as in the seed example', async () 
     workerCommand: ['node', agent, '--duration-ms', '50'],
     cwd: dir,
   });
+  const completed: string[] = [];
+  orchestrator.on('task:completed', (e) => completed.push(e.id)); // typed payload
   await orchestrator.run();
   const summary = orchestrator.getStatusSummary();
   console.log(summary);
@@ -43,6 +45,7 @@ it('construct, run(), getStatusSummary() work as in the seed example', async () 
     blocked: 0,
     activeWorkers: 0,
   });
+  expect(completed.sort()).toEqual(['F1', 'F2', 'F3', 'F4']);
   // Tokens and cost from the agent's stream-json made it into the state.
   const f1 = orchestrator.state.tasks.F1!;
   expect(f1.token_usage.output_tokens).toBeGreaterThan(0);
