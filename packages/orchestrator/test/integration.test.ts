@@ -4,7 +4,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { journalPathFor, readState } from '@program-nova/state/store';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -338,5 +339,39 @@ describe('Orchestrator with real worker processes', () => {
     const o = new Orchestrator({ ...s.options, maxWorkers: 2 });
     const result = await o.run({ checkInterval: 100 });
     expect(result.outcome).toBe('completed');
+  });
+
+  it('stop() with agents that ignore SIGTERM: after the grace every group is killed, tasks pending', async () => {
+    const require = createRequire(import.meta.url);
+    const agent = join(
+      dirname(require.resolve('@program-nova/simulated-agent/package.json')),
+      'simulated-agent.mjs',
+    );
+    const s = setup([['A'], ['B'], ['C', ['A']]], { SIM_HANG_TASKS: 'A,B' });
+    const o = new Orchestrator({
+      ...s.options,
+      workerCommand: [process.execPath, agent, '--ignore-sigterm', '--spawn-child'],
+      workerStdin: '{prompt}',
+      killGraceMs: 300,
+      maxWorkers: 2,
+    });
+    const started: { id: string; pid: number | null }[] = [];
+    o.on('task:started', (e) => started.push({ id: e.id, pid: e.pid }));
+    const done = o.run({ checkInterval: 100 });
+    await until('A and B running', () => started.length === 2);
+    await wait(300); // let each agent start its grandchild
+    await o.stop({ reason: 'stopped by the test' });
+    const result = await done;
+    expect(result.outcome).toBe('interrupted');
+    for (const { pid } of started) expect(liveMembers(pid!)).toEqual([]);
+    expect(survivors(s.stateFile)).toEqual([]);
+    const state = await readState(s.stateFile);
+    for (const id of ['A', 'B']) {
+      expect(state.tasks[id]).toMatchObject({
+        status: 'pending',
+        failure_kind: 'interrupted',
+        error: 'stopped by the test',
+      });
+    }
   });
 });
