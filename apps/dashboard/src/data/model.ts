@@ -4,6 +4,7 @@ import {
   costOf,
   criticalPath,
   graphNodes,
+  isBlocked,
   type StatusSummary,
   summarize,
   type TaskState,
@@ -34,6 +35,7 @@ export function modelOf(state: CascadeState): Model {
   const hit = cache.get(state);
   if (hit) return hit;
   const blocked = new Map<string, string[]>();
+  const blockedFlags = new Map<string, boolean>();
   let deps: Map<string, string[]> | null = null;
   let crit: { path: string[]; ids: Set<string> } | null = null;
   const model: Model = {
@@ -54,7 +56,14 @@ export function modelOf(state: CascadeState): Model {
     displayStatus(id) {
       const task = state.tasks[id];
       if (!task) return 'pending';
-      if (task.status === 'pending' && model.blockedRoots(id).length > 0) return 'blocked';
+      if (task.status !== 'pending' || model.summary.blocked === 0) return task.status;
+      let b = blockedFlags.get(id);
+      if (b === undefined) {
+        // isBlocked only walks the ancestors; blockedBy also orders the roots (task view only).
+        b = isBlocked(state, id);
+        blockedFlags.set(id, b);
+      }
+      if (b) return 'blocked';
       return task.status;
     },
     dependents(id) {

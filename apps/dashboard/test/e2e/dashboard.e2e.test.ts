@@ -225,4 +225,33 @@ describe.skipIf(skipBrowserTests)('dashboard in Chromium, on a live run', () => 
     expect(entries.some((e) => e.status === 304 && e.body === 0)).toBe(true);
     expect(pageErrors).toEqual([]);
   });
+
+  it('stops polling while the tab is hidden and resumes when it shows', async () => {
+    const polls = () =>
+      page.evaluate(
+        () =>
+          performance
+            .getEntriesByType('resource')
+            .filter((e) => e.name.includes('cascade_state.json')).length,
+      );
+    const setVisibility = (state: 'hidden' | 'visible') =>
+      page.evaluate((v) => {
+        Object.defineProperty(document, 'visibilityState', { value: v, configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, state);
+    await setVisibility('hidden');
+    await page.getByTestId('connection').filter({ hasText: 'Paused (tab hidden)' }).waitFor();
+    const before = await polls();
+    // Three poll intervals with the tab hidden: no request.
+    await page.waitForTimeout(6_000);
+    expect(await polls()).toBe(before);
+    await setVisibility('visible');
+    await page.waitForFunction((n) => {
+      const count = performance
+        .getEntriesByType('resource')
+        .filter((e) => e.name.includes('cascade_state.json')).length;
+      return count > n;
+    }, before);
+    expect(await page.getByTestId('connection').textContent()).not.toContain('Paused');
+  });
 });
