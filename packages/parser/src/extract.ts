@@ -108,7 +108,11 @@ interface Section {
   tasks: number;
 }
 
-export function extract(source: string, blocks: Block[], file: string | undefined): Extracted {
+export function extract(
+  source: string,
+  blocks: Iterable<Block>,
+  file: string | undefined,
+): Extracted {
   const errors: Diagnostic[] = [];
   const warnings: Warning[] = [];
   const tasks: RawTask[] = [];

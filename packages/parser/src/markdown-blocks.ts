@@ -55,12 +55,32 @@ const structureOnly = {
   ],
 };
 
-export function readBlocks(source: string, strategy: Strategy = 'fast'): Block[] {
-  if (strategy === 'whole') return blocksOf(fromMarkdown(source, withTables).children);
-  const structure = fromMarkdown(source, structureOnly);
-  if (hasDefinition(structure)) return blocksOf(fromMarkdown(source, withTables).children);
+/** Thrown by iterateBlocks when the fast path cannot be trusted for this file; start over 'whole'. */
+export class NeedsWholeParse extends Error {}
 
-  const blocks: Block[] = [];
+/** All blocks at once (tests use this); falls back to the whole-file parse by itself. */
+export function readBlocks(source: string, strategy: Strategy = 'fast'): Block[] {
+  try {
+    return [...iterateBlocks(source, strategy)];
+  } catch (error) {
+    if (!(error instanceof NeedsWholeParse)) throw error;
+    return [...iterateBlocks(source, 'whole')];
+  }
+}
+
+/**
+ * Blocks one run at a time, so a caller that consumes them as they come keeps only one table's
+ * syntax tree alive (a 10,000-task plan's trees weigh ~50 MB; holding them all made garbage
+ * collection the largest cost of a parse). May throw NeedsWholeParse part-way through.
+ */
+export function* iterateBlocks(source: string, strategy: Strategy = 'fast'): Generator<Block> {
+  if (strategy === 'whole') {
+    yield* blocksOf(fromMarkdown(source, withTables).children);
+    return;
+  }
+  const structure = fromMarkdown(source, structureOnly);
+  if (hasDefinition(structure)) throw new NeedsWholeParse();
+
   const nodes = structure.children;
   let runStart = 0;
   for (let i = 0; i < nodes.length; i++) {
@@ -76,10 +96,8 @@ export function readBlocks(source: string, strategy: Strategy = 'fast'): Block[]
       // The table extension may only turn paragraph text into tables. Anything else (a table that
       // ends early and lets an HTML block or a list start, a table after a lazy blockquote line)
       // changes the structure around it, so the whole file is parsed the plain way instead.
-      if (!onlyTablesDiffer(nodes.slice(runStart, i + 1), reparsed)) {
-        return blocksOf(fromMarkdown(source, withTables).children);
-      }
-      blocks.push(...blocksOf(reparsed));
+      if (!onlyTablesDiffer(nodes.slice(runStart, i + 1), reparsed)) throw new NeedsWholeParse();
+      yield* blocksOf(reparsed);
     } else {
       for (let k = runStart; k <= i; k++) {
         const node = nodes[k]!;
@@ -87,12 +105,11 @@ export function readBlocks(source: string, strategy: Strategy = 'fast'): Block[]
         const start = node.position!.start;
         const lineStart = start.offset! - (start.column - 1);
         const slice = source.slice(lineStart, node.position!.end.offset!);
-        blocks.push(...blocksOf(reparse(slice, lineStart, start.line, undefined)));
+        yield* blocksOf(reparse(slice, lineStart, start.line, undefined));
       }
     }
     runStart = i + 1;
   }
-  return blocks;
 }
 
 /**

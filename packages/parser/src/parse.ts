@@ -2,7 +2,7 @@ import { ParsedCascade } from './cascade.js';
 import { CascadeError } from './errors.js';
 import { extract } from './extract.js';
 import { formatDiagnostic } from './format.js';
-import { readBlocks, type Strategy } from './markdown-blocks.js';
+import { iterateBlocks, NeedsWholeParse, type Strategy } from './markdown-blocks.js';
 import type { Cascade, Diagnostic, ParseOptions, Task } from './types.js';
 import { validateTasks } from './validate.js';
 
@@ -30,7 +30,13 @@ export function parseWith(source: string, options: ParseOptions, strategy: Strat
   const file = options.filename;
   // A byte-order mark is not content; dropping it keeps the first heading a heading.
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
-  const extracted = extract(text, readBlocks(text, strategy), file);
+  let extracted: ReturnType<typeof extract>;
+  try {
+    extracted = extract(text, iterateBlocks(text, strategy), file);
+  } catch (error) {
+    if (!(error instanceof NeedsWholeParse)) throw error;
+    extracted = extract(text, iterateBlocks(text, 'whole'), file);
+  }
   const where = file === undefined ? {} : { file };
   const warnings = extracted.warnings;
   if (extracted.projectName === undefined) {
