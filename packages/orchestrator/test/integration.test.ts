@@ -131,7 +131,9 @@ describe('Orchestrator with real worker processes', () => {
       ['X', ['W0', 'W1']],
       ['Y', ['X', 'W5']],
     ];
-    const s = setup(rows, { SLEEP_MS: '400' });
+    // The first three to start (longest chains first) wait for each other: full overlap whatever
+    // the machine's speed; every other task just works for a while.
+    const s = setup(rows, { SLEEP_MS: '200', BARRIER_TASKS: 'W0,W1,W5' });
     const o = new Orchestrator({ ...s.options, maxWorkers: 3 });
     const recorded: Entry[] = [];
     o.on('recorded', (e) => recorded.push(e as Entry));
