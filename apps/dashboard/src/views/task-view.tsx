@@ -92,11 +92,9 @@ export function TaskView({ id }: { id: string }) {
             </dd>
             <dt>Started</dt>
             <dd>{formatTime(task.started_at, now)}</dd>
-            <dt>{task.status === 'in_progress' ? 'Running for' : 'Ended'}</dt>
+            <dt>Ended</dt>
             <dd>
-              {task.status === 'in_progress'
-                ? formatDuration(elapsedSeconds(task, now))
-                : formatTime(task.completed_at, now)}
+              {task.status === 'in_progress' ? 'still running' : formatTime(task.completed_at, now)}
             </dd>
             <dt>Duration</dt>
             <dd data-testid="task-duration">{formatDuration(elapsedSeconds(task, now))}</dd>
