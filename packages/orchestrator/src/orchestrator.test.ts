@@ -379,6 +379,23 @@ describe('Orchestrator scheduling (in-memory executor)', () => {
     expect(o.state.tasks.A).toMatchObject({ status: 'pending', error: 'interrupted by SIGINT' });
   });
 
+  it('an attempt the executor reports as interrupted (not by stop) is requeued, not counted', async () => {
+    let first = true;
+    const ex = new FakeExecutor((spec) => {
+      if (spec.task.id === 'A' && first) {
+        first = false;
+        return fail({ kind: 'interrupted', message: 'job preempted' });
+      }
+      return ok();
+    });
+    const { o } = setup([['A'], ['B', ['A']]], ex);
+    const interrupted = collect(o, 'task:interrupted');
+    const result = await o.run({ checkInterval: 50 });
+    expect(result.outcome).toBe('completed');
+    expect(interrupted).toEqual([{ id: 'A', reason: 'job preempted' }]);
+    expect(ex.startsOf('A').map((e) => e.spec.attempt)).toEqual([1, 1]);
+  });
+
   it('a second stop() forces', async () => {
     const ex = new FakeExecutor(() => 'manual');
     const { o } = setup([['A']], ex);

@@ -802,10 +802,12 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
         });
         this.#queueMilestones();
       } else if (outcome.kind === 'interrupted' || r.stopRequested) {
-        const reason = this.#stopReason;
+        // Stopped by us, or (another executor) preempted by its infrastructure: not an attempt.
+        const reason = r.stopRequested || this.#stopping ? this.#stopReason : outcome.message;
         await this.#record({ type: 'task_interrupted', at: now(), id, reason });
         this.#release(r);
         this.#safeEmit('task:interrupted', { id, reason });
+        if (this.#isReady(id, this.#state())) this.#queue.push(id);
       } else if (outcome.kind === 'usage_limit') {
         const pauseMs = this.#o.usageLimitPauseMs ?? 300_000;
         const reset = outcome.resetAt ? Date.parse(outcome.resetAt) : Number.NaN;
