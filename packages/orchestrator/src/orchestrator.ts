@@ -761,13 +761,14 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
 
   async #settle(r: Running, outcome: ExecutionOutcome): Promise<void> {
     const id = r.id;
+    // Synchronously together: from here the attempt's cost counts as settled, not live.
     r.settling = true;
+    const model = outcome.model ?? r.model;
+    const cost = this.#cost(outcome.usage, outcome.costUsd, model);
+    this.#spentSettled += cost ?? 0;
     try {
       await r.startRecorded;
       if (this.#fatal) return this.#release(r);
-      const model = outcome.model ?? r.model;
-      const cost = this.#cost(outcome.usage, outcome.costUsd, model);
-      this.#spentSettled += cost ?? 0;
       if (outcome.ok) {
         this.#completing.add(id);
         await this.#record({
@@ -932,7 +933,9 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   #spent(): number {
     let live = 0;
     for (const r of this.#running.values()) {
-      if (r.tokens) live += this.#cost(r.tokens.usage, r.tokens.costUsd, r.model) ?? 0;
+      // A settling attempt's cost is already in #spentSettled.
+      if (r.tokens && !r.settling)
+        live += this.#cost(r.tokens.usage, r.tokens.costUsd, r.model) ?? 0;
     }
     return this.#spentSettled + live;
   }
