@@ -842,8 +842,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       } else {
         const task = this.#tasks.get(id)!;
         const allowed = 1 + (task.retries ?? this.#o.retries ?? 0);
-        const retry =
-          outcome.retryable && r.attempt < allowed && !this.#stopping && !this.#failFastTripped;
+        // While stopping, a retry is still recorded (retry_at) so the next run picks it up.
+        const retry = outcome.retryable && r.attempt < allowed && !this.#failFastTripped;
         const delay = retry
           ? backoffDelay(
               r.attempt,
