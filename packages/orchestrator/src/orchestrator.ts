@@ -1047,7 +1047,6 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     this.#clearTimers();
     try {
       await this.#milestoneChain;
-      await this.#periodic();
       const state = this.#state();
       const all = Object.values(state.tasks).every((t) => t.status === 'completed');
       await this.#record({ type: 'run_finished', at: now(), completed: all });
@@ -1111,6 +1110,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
         if (!r.dirty || r.settling) continue;
         r.dirty = false;
         await r.startRecorded;
+        // The run may have finished (and closed the state) meanwhile.
+        if (!this.#store || this.#finishing) return;
         if (this.#running.get(r.id) !== r || r.settling) continue;
         const t: Transition = {
           type: 'task_progress',
@@ -1127,7 +1128,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
         };
         await this.#record(t);
       }
-      if (this.#recordedSinceFlush && this.#store) {
+      if (this.#recordedSinceFlush && this.#store && !this.#finishing) {
         this.#recordedSinceFlush = false;
         await this.#store.flush();
       }
