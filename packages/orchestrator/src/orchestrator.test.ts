@@ -396,6 +396,18 @@ describe('Orchestrator scheduling (in-memory executor)', () => {
     expect(ex.startsOf('A').map((e) => e.spec.attempt)).toEqual([1, 1]);
   });
 
+  it('a throwing listener does not disturb the run (it becomes a warning)', async () => {
+    const ex = new FakeExecutor();
+    const { o } = setup([['A'], ['B', ['A']]], ex);
+    const warnings = collect(o, 'warning');
+    o.on('task:started', () => {
+      throw new Error('listener bug');
+    });
+    const result = await o.run({ checkInterval: 50 });
+    expect(result.outcome).toBe('completed');
+    expect(warnings.filter((w) => w.code === 'LISTENER_THREW')).toHaveLength(2);
+  });
+
   it('a second stop() forces', async () => {
     const ex = new FakeExecutor(() => 'manual');
     const { o } = setup([['A']], ex);
@@ -782,6 +794,17 @@ describe('Orchestrator errors', () => {
     const o2 = new Orchestrator({ cascadeFile, stateFile, executor: ex });
     await expect(o2.run()).rejects.toMatchObject({ code: 'STATE_LOCKED', holderPid: process.pid });
     await o.close();
+  });
+
+  it('a corrupt state file is STATE_ERROR naming the file, and is left as it was', async () => {
+    const { cascadeFile, stateFile } = writePlan([['A']]);
+    writeFileSync(stateFile, '{"schema_version": 1, "tasks": ');
+    const o = new Orchestrator({ cascadeFile, stateFile, executor: new FakeExecutor() });
+    const err = await o.run().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OrchestratorError);
+    expect(err).toMatchObject({ code: 'STATE_ERROR' });
+    expect((err as Error).message).toContain(stateFile);
+    expect(readFileSync(stateFile, 'utf8')).toBe('{"schema_version": 1, "tasks": ');
   });
 
   it('a missing milestones file is MILESTONES_NOT_FOUND', async () => {
