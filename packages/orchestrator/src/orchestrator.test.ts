@@ -209,6 +209,48 @@ describe('Orchestrator scheduling (in-memory executor)', () => {
     expect(o.getStatusSummary()).toMatchObject({ completed: 4, failed: 1, blocked: 2, pending: 0 });
   });
 
+  it('on random DAGs, exactly the tasks downstream of a failure are never started', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 14 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 30 }),
+        fc.array(fc.nat(), { maxLength: 3 }),
+        async (n, edges, failing) => {
+          const ids = Array.from({ length: n }, (_, i) => `T${i}`);
+          const deps = new Map(ids.map((id) => [id, [] as string[]]));
+          for (const [a, b] of edges) {
+            const [i, j] = [a % n, b % n];
+            if (j < i && !deps.get(ids[i]!)!.includes(ids[j]!)) deps.get(ids[i]!)!.push(ids[j]!);
+          }
+          const fails = new Set(failing.map((f) => ids[f % n]!));
+          // Expected: a task starts iff none of its (transitive) dependencies fails.
+          const poisoned = new Map<string, boolean>();
+          const isPoisoned = (id: string): boolean => {
+            if (!poisoned.has(id)) {
+              poisoned.set(
+                id,
+                deps.get(id)!.some((d) => fails.has(d) || isPoisoned(d)),
+              );
+            }
+            return poisoned.get(id)!;
+          };
+          const ex = new FakeExecutor((spec) => (fails.has(spec.task.id) ? fail() : ok()));
+          const { o } = setup(
+            ids.map((id) => [id, deps.get(id)]),
+            ex,
+            { maxWorkers: 3 },
+          );
+          const result = await o.run({ checkInterval: 20 });
+          expect(new Set(ex.order)).toEqual(new Set(ids.filter((id) => !isPoisoned(id))));
+          const blocked = ids.filter((id) => isPoisoned(id));
+          expect(result.summary.blocked).toBe(blocked.length);
+          expect(result.outcome).toBe(fails.size ? 'failed' : 'completed');
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
   it('retries a flaky task with growing backoff and succeeds on the third attempt', async () => {
     let n = 0;
     const ex = new FakeExecutor((spec) => {
