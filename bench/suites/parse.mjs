@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { criticalPath, waves } from '../../packages/parser/dist/graph.js';
 import { parseCascade } from '../../packages/parser/dist/index.js';
 
 export const title = 'parse';
@@ -36,8 +37,11 @@ export function generatePlan(taskCount) {
         if (i > 0) deps.push(`T-${i - 1}`);
         if (i > 7) deps.push(`T-${i - 7}`);
         if (i > 130 && i % 3 === 0) deps.push(`T-${i - 130}`);
+        // Like a real agent plan: a code span in most rows, some bold, an occasional link.
+        const bold = i % 4 === 0 ? ' and **its tests**' : ' and its tests';
+        const link = i % 10 === 0 ? ` (see [the spec](https://example.com/spec/${i}))` : '';
         table.push(
-          `| T-${i} | Task ${i} | Update \`src/module-${i}.ts\` and **its tests** ([spec](https://example.com/${i})) | ${deps.length ? deps.join(', ') : '-'} |`,
+          `| T-${i} | Task ${i} | Update \`src/module-${i}.ts\`${bold}${link} | ${deps.length ? deps.join(', ') : '-'} |`,
         );
       }
       lines.push(...table, '');
@@ -123,12 +127,10 @@ export async function run() {
       for (const table of tables) fromMarkdown(table, withTables);
     }, opts);
     const wholeNoTables = time(() => fromMarkdown(source), opts);
-    const graph =
-      time(() => {
-        const c = parseCascade(source);
-        c.waves();
-        c.criticalPath();
-      }, opts) - ours;
+    const graph = time(() => {
+      waves(check.tasks);
+      criticalPath(check.tasks);
+    }, opts);
     rows.push(
       {
         name: `  ${label}: block-structure pass (no inline, no tables)`,
@@ -146,8 +148,8 @@ export async function run() {
         unit: 'ms',
       },
       {
-        name: `  ${label}: waves + critical path after parse`,
-        value: Math.max(0, graph),
+        name: `  ${label}: waves + critical path (graph helpers, not part of a parse)`,
+        value: graph,
         unit: 'ms',
       },
       {
