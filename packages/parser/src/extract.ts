@@ -84,6 +84,9 @@ const DEPS_LOOKALIKES = new Set([
   'blockedby',
 ]);
 
+/** Headers people use for task IDs that are not `Task ID`: named in the warning. */
+const ID_LOOKALIKES = new Set(['id', 'task', 'taskno', 'tasknumber', 'key', 'ref']);
+
 type Level = 'L1' | 'L2';
 
 /** `L1: Name` -> ['L1', 'Name']; anything else -> undefined. */
@@ -214,9 +217,10 @@ export function extract(
     const columns = readHeader(table);
     if (columns.id === undefined) {
       if (columns.deps !== undefined) {
+        const lookalike = columns.headers.find((h) => ID_LOOKALIKES.has(headerKey(h)));
         warnings.push({
           code: 'W_IGNORED_CONTENT',
-          message: 'table with a "Depends On" column but no "Task ID" column ignored',
+          message: `table with a "Depends On" column but no "Task ID" column ignored${lookalike ? ` (rename "${lookalike}" to "Task ID" to make it a task table)` : ''}`,
           ...at(table.position!.start),
         });
       }
