@@ -14,7 +14,7 @@ const { version } = JSON.parse(
   readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'),
 );
 
-describe('nova', () => {
+describe('nova', { timeout: 120_000 }, () => {
   it('--version prints the package version', () => {
     for (const flag of ['--version', '-V']) {
       const r = nova([flag], t.dir);

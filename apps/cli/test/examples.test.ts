@@ -9,7 +9,7 @@ const plans = readdirSync(join(root, 'examples', 'plans')).map(
   (name) => `examples/plans/${name}/CASCADE.md`,
 );
 
-describe('example plans', () => {
+describe('example plans', { timeout: 120_000 }, () => {
   it('there are several, the demo plan among them', () => {
     expect(plans).toContain('examples/plans/todo-api/CASCADE.md');
     expect(plans.length).toBeGreaterThanOrEqual(3);

@@ -39,7 +39,7 @@ t.write('CASCADE.md', VALID);
 const invalidPath = t.write('broken.md', INVALID);
 t.write('warn.md', `## L1: A\n### L2: G\n| Task ID | Depends On |\n|---|---|\n| X1 | - |\n`);
 
-describe('nova validate', () => {
+describe('nova validate', { timeout: 120_000 }, () => {
   it('reads ./CASCADE.md by default and exits 0 when valid', () => {
     const r = nova(['validate'], t.dir);
     expect(r.code).toBe(0);
@@ -114,7 +114,7 @@ describe('nova validate', () => {
   });
 });
 
-describe('nova plan', () => {
+describe('nova plan', { timeout: 120_000 }, () => {
   it('prints project, counts, branches, waves and the critical path', () => {
     const r = nova(['plan'], t.dir);
     expect(r.code).toBe(0);

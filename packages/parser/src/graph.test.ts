@@ -25,7 +25,7 @@ const sample: GraphNode[] = [
   n('Z9'),
 ];
 
-describe('topologicalOrder', () => {
+describe('topologicalOrder', { timeout: 120_000 }, () => {
   it('keeps file order when the file is already in dependency order', () => {
     expect(topologicalOrder(sample)).toEqual(['F1', 'F2', 'F4', 'A1', 'A2', 'Z9']);
   });
@@ -88,7 +88,7 @@ describe('topologicalOrder', () => {
   });
 });
 
-describe('findCycles', () => {
+describe('findCycles', { timeout: 120_000 }, () => {
   it('returns nothing for a DAG', () => {
     expect(findCycles(sample)).toEqual([]);
   });
@@ -126,7 +126,7 @@ describe('findCycles', () => {
   });
 });
 
-describe('dependents, depths, waves, critical path', () => {
+describe('dependents, depths, waves, critical path', { timeout: 120_000 }, () => {
   it('dependentsMap lists direct dependents in file order, an entry for every task', () => {
     expect(Object.fromEntries(dependentsMap(sample))).toEqual({
       F1: ['F2', 'F4'],
@@ -201,7 +201,7 @@ const dagArb = fc
       .map((x) => x.node);
   });
 
-describe('properties', () => {
+describe('properties', { timeout: 120_000 }, () => {
   it('topologicalOrder is a permutation with every dependency first, and is the earliest-ready order', () => {
     fc.assert(
       fc.property(dagArb, (nodes) => {

@@ -18,7 +18,7 @@ async function failure(path: string): Promise<CascadeError> {
   throw new Error('expected a CascadeError');
 }
 
-describe('parseCascadeFile', () => {
+describe('parseCascadeFile', { timeout: 120_000 }, () => {
   it('parses a file and keeps its path for diagnostics', async () => {
     const path = join(dir, 'CASCADE.md');
     writeFileSync(

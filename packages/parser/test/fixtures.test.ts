@@ -34,7 +34,7 @@ function outcome(source: string, strategy: Strategy): unknown {
   }
 }
 
-describe('fixtures', () => {
+describe('fixtures', { timeout: 120_000 }, () => {
   it('has a fixture for every variation and every error code', () => {
     expect(names.length).toBeGreaterThanOrEqual(30);
     const codes = new Set<string>();
