@@ -215,6 +215,17 @@ export function extract(
 
     const table = block.node;
     const columns = readHeader(table);
+    if (block.kind === 'nested-table') {
+      if (columns.id !== undefined) {
+        const where = block.container === 'list' ? 'inside a list item' : 'inside a blockquote';
+        warnings.push({
+          code: 'W_IGNORED_CONTENT',
+          message: `task table ${where} ignored: task tables must stand on their own under a "### L2:" heading, not indented or quoted`,
+          ...at(table.position!.start),
+        });
+      }
+      continue;
+    }
     if (columns.id === undefined) {
       if (columns.deps !== undefined) {
         const lookalike = columns.headers.find((h) => ID_LOOKALIKES.has(headerKey(h)));

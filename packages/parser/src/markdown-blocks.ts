@@ -25,7 +25,11 @@ import { gfmTable } from 'micromark-extension-gfm-table';
 
 export type Strategy = 'fast' | 'whole';
 
-export type Block = { kind: 'heading'; node: Heading } | { kind: 'table'; node: Table };
+export type Block =
+  | { kind: 'heading'; node: Heading }
+  | { kind: 'table'; node: Table }
+  /** A table inside a list or blockquote: never a task table, but worth a warning if it looks like one. */
+  | { kind: 'nested-table'; node: Table; container: 'list' | 'blockquote' };
 
 const withTables = {
   extensions: [gfmTable()],
@@ -154,8 +158,18 @@ function blocksOf(children: RootContent[]): Block[] {
   for (const node of children) {
     if (node.type === 'heading') blocks.push({ kind: 'heading', node });
     else if (node.type === 'table') blocks.push({ kind: 'table', node });
+    else if (node.type === 'list' || node.type === 'blockquote') {
+      for (const table of nestedTables(node))
+        blocks.push({ kind: 'nested-table', node: table, container: node.type });
+    }
   }
   return blocks;
+}
+
+function nestedTables(node: Nodes, found: Table[] = []): Table[] {
+  if (node.type === 'table') found.push(node);
+  else if ('children' in node) for (const child of node.children) nestedTables(child, found);
+  return found;
 }
 
 function hasDefinition(node: Nodes): boolean {
