@@ -24,6 +24,12 @@ export const USER_ERROR_EXIT: Record<string, number> = {
   STATE_LOCKED: EXIT.invalid,
   MILESTONES_INVALID: EXIT.invalid,
   UNKNOWN_TASK: EXIT.invalid,
+  // @program-nova/orchestrator
+  INVALID_OPTIONS: EXIT.invalid,
+  CASCADE_NOT_FOUND: EXIT.invalid,
+  CASCADE_INVALID: EXIT.invalid,
+  MILESTONES_NOT_FOUND: EXIT.invalid,
+  STATE_ERROR: EXIT.invalid,
   // dashboard server
   E_APP_NOT_BUILT: EXIT.invalid,
   E_LISTEN: EXIT.invalid,

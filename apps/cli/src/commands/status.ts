@@ -1,0 +1,111 @@
+import { type CascadeState, rollup, summarize } from '@program-nova/state';
+import { EXIT } from '../core/cli-error.js';
+import type { Colors } from '../core/colors.js';
+import type { Command } from '../core/command.js';
+import { formatDuration } from '../core/duration.js';
+import { formatCost, percent, progressBar } from '../core/format.js';
+import { loadState, STATE_OPTION, stateFileOf } from '../core/state-paths.js';
+import {
+  blockedLines,
+  blockedTasks,
+  countsLine,
+  failedTasks,
+  failureLines,
+  runningLines,
+  runningTasks,
+  usageLine,
+} from '../render/state-report.js';
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'show progress from the state file (works during and after a run)',
+  usage: ['nova status [--state file] [--json]'],
+  details: [
+    'Reads the state snapshot only (no lock, nothing written), so it works while a run is going.',
+    'Prints the summary, a rollup per branch and group, running tasks, failures with their log,',
+    'blocked tasks with the failed tasks that block them, and milestones reached.',
+    '--json prints { stateFile, project, summary, rollup, running, failed, blocked, milestones }.',
+    'Exit: 0 when the state could be read, 2 when it is missing or unreadable.',
+  ].join('\n'),
+  examples: ['nova status', 'nova status --state runs/today.json --json | jq .summary'],
+  options: {
+    ...STATE_OPTION,
+    json: { type: 'boolean', description: 'print the status as JSON' },
+  },
+  async run(ctx) {
+    const state = await loadState(ctx);
+    const now = new Date();
+    if (ctx.values.json) {
+      const doc = {
+        stateFile: stateFileOf(ctx),
+        project: state.project,
+        summary: summarize(state),
+        rollup: rollup(state, { now }),
+        running: runningTasks(state, now),
+        failed: failedTasks(state),
+        blocked: blockedTasks(state),
+        milestones: state.milestones,
+      };
+      ctx.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    ctx.stdout.write(`${statusText(state, stateFileOf(ctx), ctx.colors.stdout, now).join('\n')}\n`);
+    return EXIT.ok;
+  },
+};
+
+function statusText(state: CascadeState, file: string, c: Colors, now: Date): string[] {
+  const s = summarize(state);
+  const r = rollup(state, { now });
+  const lines: string[] = [];
+  lines.push(
+    `${c.bold(state.project.name)} ${progressBar(s.completed, s.totalTasks, 24)} ${percent(s.completed, s.totalTasks)}`,
+  );
+  lines.push(`  ${countsLine(state, c)}`);
+  lines.push(`  ${usageLine(state)}`);
+  const when: string[] = [];
+  if (state.project.started_at) when.push(`started ${state.project.started_at}`);
+  if (state.project.completed_at) when.push(`completed ${state.project.completed_at}`);
+  else if (state.project.updated_at) when.push(`updated ${state.project.updated_at}`);
+  if (r.wallSeconds !== null) when.push(`wall ${formatDuration(r.wallSeconds * 1000)}`);
+  if (when.length) lines.push(`  ${when.join(', ')}`);
+  lines.push(`  ${c.dim(`state: ${file}`)}`);
+
+  lines.push('', c.bold('Branches'));
+  const label = (rc: { status: string; counts: ReturnType<typeof summarize>; costUsd: number }) => {
+    const n = rc.counts;
+    const extra = [
+      n.inProgress ? c.cyan(`${n.inProgress} running`) : '',
+      n.failed ? c.red(`${n.failed} failed`) : '',
+      n.blocked ? c.yellow(`${n.blocked} blocked`) : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return `${progressBar(n.completed, n.totalTasks, 10)} ${`${n.completed}/${n.totalTasks}`.padStart(7)}  ${formatCost(rc.costUsd).padStart(9)}${extra ? `  ${extra}` : ''}`;
+  };
+  const width = Math.max(
+    10,
+    ...r.branches.flatMap((b) => [b.branch.length, ...b.groups.map((g) => g.group.length + 2)]),
+  );
+  for (const b of r.branches) {
+    lines.push(`  ${b.branch.padEnd(width)}  ${label(b)}`);
+    for (const g of b.groups) lines.push(`    ${g.group.padEnd(width - 2)}  ${label(g)}`);
+  }
+
+  for (const section of [
+    runningLines(state, c, now),
+    failureLines(state, c),
+    blockedLines(state, c),
+  ]) {
+    if (section.length) lines.push('', ...section);
+  }
+  if (state.milestones.length) {
+    lines.push('', c.bold(`Milestones (${state.milestones.length})`));
+    for (const m of state.milestones) {
+      lines.push(
+        `  ${c.green(m.name)}${m.message ? `: ${m.message}` : ''}  ${c.dim(m.triggered_at)}`,
+      );
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,144 @@
+/**
+ * Text shared by `nova run`'s final summary and `nova status`: failures with the first line of
+ * their reason and their log, blocked tasks with the failed tasks that block them. Every figure
+ * comes from @program-nova/state's derivations (the dashboard uses the same ones).
+ */
+import {
+  blockedBy,
+  type CascadeState,
+  elapsedSeconds,
+  rollup,
+  summarize,
+} from '@program-nova/state';
+import type { Colors } from '../core/colors.js';
+import { formatDuration } from '../core/duration.js';
+import { firstLine, formatCost, formatTokens } from '../core/format.js';
+
+export interface FailedTask {
+  id: string;
+  name: string;
+  reason: string;
+  kind: string | null;
+  exitCode: number | null;
+  attempts: number;
+  logPath: string | null;
+}
+
+export interface BlockedTask {
+  id: string;
+  name: string;
+  blockedBy: string[];
+}
+
+export interface RunningTask {
+  id: string;
+  name: string;
+  startedAt: string | null;
+  elapsedSeconds: number | null;
+  tokens: number;
+  step: string | null;
+  pid: number | null;
+  logPath: string | null;
+}
+
+const nameOf = (state: CascadeState, id: string) => state.graph.tasks[id]?.name ?? '';
+
+export function failedTasks(state: CascadeState): FailedTask[] {
+  return Object.entries(state.tasks)
+    .filter(([, t]) => t.status === 'failed')
+    .map(([id, t]) => ({
+      id,
+      name: nameOf(state, id),
+      reason: firstLine(t.error),
+      kind: t.failure_kind,
+      exitCode: t.exit_code,
+      attempts: t.attempts,
+      logPath: t.log_path,
+    }));
+}
+
+export function blockedTasks(state: CascadeState): BlockedTask[] {
+  const out: BlockedTask[] = [];
+  for (const [id, t] of Object.entries(state.tasks)) {
+    if (t.status !== 'pending') continue;
+    const roots = blockedBy(state, id);
+    if (roots.length > 0) out.push({ id, name: nameOf(state, id), blockedBy: roots });
+  }
+  return out;
+}
+
+export function runningTasks(state: CascadeState, now = new Date()): RunningTask[] {
+  return Object.entries(state.tasks)
+    .filter(([, t]) => t.status === 'in_progress')
+    .map(([id, t]) => ({
+      id,
+      name: nameOf(state, id),
+      startedAt: t.started_at,
+      elapsedSeconds: elapsedSeconds(t, now),
+      tokens:
+        t.token_usage.input_tokens +
+        t.token_usage.output_tokens +
+        t.token_usage.cache_read_tokens +
+        t.token_usage.cache_creation_tokens,
+      step: t.current_step,
+      pid: t.pid,
+      logPath: t.log_path,
+    }));
+}
+
+export function countsLine(state: CascadeState, c: Colors): string {
+  const s = summarize(state);
+  const parts = [
+    `${s.completed}/${s.totalTasks} completed`,
+    `${s.inProgress} running`,
+    s.failed ? c.red(`${s.failed} failed`) : '0 failed',
+    s.blocked ? c.yellow(`${s.blocked} blocked`) : '0 blocked',
+    `${s.pending} pending`,
+  ];
+  return parts.join(', ');
+}
+
+export function usageLine(state: CascadeState): string {
+  const r = rollup(state);
+  const t = r.tokens;
+  const total = t.inputTokens + t.outputTokens + t.cacheReadTokens + t.cacheCreationTokens;
+  const unknown =
+    r.costUnknownTasks > 0
+      ? ` (+ ${r.costUnknownTasks} ${r.costUnknownTasks === 1 ? 'task' : 'tasks'} of unknown price)`
+      : '';
+  return `${formatTokens(total)} tokens (input ${formatTokens(t.inputTokens)}, output ${formatTokens(t.outputTokens)}, cache read ${formatTokens(t.cacheReadTokens)}, cache write ${formatTokens(t.cacheCreationTokens)}), cost ${formatCost(r.costUsd)}${unknown}`;
+}
+
+export function failureLines(state: CascadeState, c: Colors): string[] {
+  const failed = failedTasks(state);
+  if (failed.length === 0) return [];
+  const lines = [c.bold(c.red(`Failed (${failed.length})`))];
+  for (const f of failed) {
+    lines.push(`  ${c.red(f.id)}  ${f.name}: ${f.reason || f.kind || 'failed'}`);
+    if (f.logPath) lines.push(`      log: ${f.logPath}`);
+  }
+  return lines;
+}
+
+export function blockedLines(state: CascadeState, c: Colors): string[] {
+  const blocked = blockedTasks(state);
+  if (blocked.length === 0) return [];
+  const lines = [c.bold(c.yellow(`Blocked (${blocked.length})`))];
+  for (const b of blocked) {
+    lines.push(`  ${c.yellow(b.id)}  ${b.name}: blocked by failed ${b.blockedBy.join(', ')}`);
+  }
+  return lines;
+}
+
+export function runningLines(state: CascadeState, c: Colors, now = new Date()): string[] {
+  const running = runningTasks(state, now);
+  if (running.length === 0) return [];
+  const lines = [c.bold(c.cyan(`Running (${running.length})`))];
+  for (const r of running) {
+    const elapsed = r.elapsedSeconds === null ? '' : formatDuration(r.elapsedSeconds * 1000);
+    lines.push(
+      `  ${c.cyan(r.id)}  ${r.name}  ${elapsed}  ${formatTokens(r.tokens)} tokens${r.step ? `  ${c.dim(r.step)}` : ''}`,
+    );
+  }
+  return lines;
+}

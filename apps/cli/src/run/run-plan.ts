@@ -1,0 +1,152 @@
+/**
+ * The body of `nova run` (and of `nova demo`): checks, opens the state (taking the lease), serves
+ * the dashboard if asked, runs the orchestrator with a live or plain view, prints the summary and
+ * resolves to the exit code (0 all done, 1 failed/blocked/stopped early, 130 interrupted).
+ */
+import { resolve } from 'node:path';
+import { Orchestrator, type RunResult } from '@program-nova/orchestrator';
+import { parseCascadeFile } from '@program-nova/parser';
+import { EXIT } from '../core/cli-error.js';
+import type { CommandContext } from '../core/command.js';
+import { formatDuration } from '../core/duration.js';
+import { formatCost } from '../core/format.js';
+import { type DashboardServer, startDashboardServer } from '../dashboard-server/index.js';
+import { diagnosticLines } from '../render/diagnostic-lines.js';
+import { blockedLines, countsLine, failureLines, usageLine } from '../render/state-report.js';
+import { checkWorkerCommand, type RunSettings } from './settings.js';
+import { LiveView, PlainView, type RunView } from './view.js';
+import { waitForSignal } from './wait.js';
+
+export interface RunPlanOptions {
+  /** Working directory of the workers (default: nova's). */
+  workerCwd?: string;
+  /** Environment of the workers (default: nova's). */
+  workerEnv?: NodeJS.ProcessEnv;
+  /** After the run, keep the dashboard up until Ctrl-C (only when stdout is a terminal). */
+  keepServing?: boolean;
+  /** Lines printed once the dashboard is up (e.g. the demo's explanation). */
+  intro?: string[];
+}
+
+export async function runPlan(
+  ctx: CommandContext,
+  settings: RunSettings,
+  options: RunPlanOptions = {},
+): Promise<number> {
+  const c = ctx.colors.stdout;
+  const cascade = await parseCascadeFile(settings.planFile);
+  if (cascade.warnings.length > 0) {
+    ctx.stderr.write(`${diagnosticLines([], cascade.warnings, ctx.colors.stderr).join('\n')}\n`);
+  }
+  checkWorkerCommand(settings, options.workerEnv ?? ctx.env, options.workerCwd ?? ctx.cwd);
+
+  const orchestrator = new Orchestrator({
+    cascade,
+    cascadeFile: resolve(ctx.cwd, settings.planFile),
+    stateFile: settings.stateFile,
+    maxWorkers: settings.maxWorkers,
+    ...(settings.logsDir !== undefined ? { logsDir: settings.logsDir } : {}),
+    ...(settings.workerCommand !== null ? { workerCommand: settings.workerCommand } : {}),
+    ...(settings.retries !== undefined ? { retries: settings.retries } : {}),
+    ...(settings.timeoutMs !== undefined ? { timeout: settings.timeoutMs } : {}),
+    ...(settings.maxCost !== undefined ? { maxCost: settings.maxCost } : {}),
+    ...(settings.milestonesFile !== undefined ? { milestonesFile: settings.milestonesFile } : {}),
+    failFast: settings.failFast,
+    cwd: options.workerCwd ?? ctx.cwd,
+    env: options.workerEnv ?? ctx.env,
+  });
+  // Ctrl-C from here on stops the run cleanly (a second one kills at once).
+  const disposeSignals = orchestrator.handleSignals();
+  let server: DashboardServer | null = null;
+  let view: RunView | null = null;
+  const started = Date.now();
+  let result: RunResult;
+  try {
+    // Opens the state and takes the lease: STATE_LOCKED surfaces here, before anything starts.
+    await orchestrator.init();
+    if (settings.dashboard) {
+      server = await startDashboardServer({
+        stateFile: orchestrator.stateFile,
+        logsDir: orchestrator.logsDir,
+        host: settings.host,
+        port: settings.port,
+      });
+    }
+    const tty = ctx.stdout.isTTY === true;
+    view = tty
+      ? new LiveView(orchestrator, ctx.stdout, ctx.stderr, c, ctx.colors.stderr)
+      : new PlainView(orchestrator, ctx.stdout, ctx.stderr, c, ctx.colors.stderr);
+    for (const line of options.intro ?? []) view.note(line);
+    view.note(
+      `${c.bold(cascade.projectName)}: ${cascade.tasks.length} tasks, ${settings.maxWorkers} workers, state ${orchestrator.stateFile}`,
+    );
+    if (server) view.note(`Dashboard: ${c.cyan(server.url)}`);
+    result = await orchestrator.run();
+  } catch (error) {
+    view?.stop();
+    await server?.close();
+    await orchestrator.close().catch(() => {});
+    disposeSignals();
+    throw error;
+  }
+  view.stop();
+  disposeSignals();
+
+  const state = orchestrator.state;
+  const lines = ['', headline(result, cascade.projectName, c), `  ${countsLine(state, c)}`];
+  lines.push(`  ${usageLine(state)}`, `  wall time ${formatDuration(Date.now() - started)}`);
+  const failures = failureLines(state, c);
+  const blocked = blockedLines(state, c);
+  if (failures.length || blocked.length) lines.push('', ...failures, ...blocked);
+  const next = nextStep(result, state.tasks);
+  if (next) lines.push('', next);
+  ctx.stdout.write(`${lines.join('\n')}\n`);
+
+  const code =
+    result.outcome === 'interrupted'
+      ? EXIT.interrupted
+      : result.outcome === 'completed'
+        ? EXIT.ok
+        : EXIT.tasksFailed;
+  if (server) {
+    if (options.keepServing && ctx.stdout.isTTY === true && code !== EXIT.interrupted) {
+      ctx.stdout.write(
+        `\nThe dashboard stays up at ${c.cyan(server.url)}; press Ctrl-C to quit.\n`,
+      );
+      await waitForSignal();
+    }
+    await server.close();
+  }
+  return code;
+}
+
+function headline(
+  result: RunResult,
+  project: string,
+  c: CommandContext['colors']['stdout'],
+): string {
+  const s = result.summary;
+  switch (result.outcome) {
+    case 'completed':
+      return `${c.green(c.bold('Done'))}: ${project}: all ${s.totalTasks} tasks completed`;
+    case 'interrupted':
+      return `${c.yellow(c.bold('Interrupted'))}: ${project}: stopped; running tasks went back to pending`;
+    case 'fail_fast':
+      return `${c.red(c.bold('Stopped'))}: ${project}: a task failed and --fail-fast is on`;
+    case 'budget_exhausted':
+      return `${c.red(c.bold('Stopped'))}: ${project}: the cost budget is spent (${formatCost(result.costUsd)})`;
+    case 'max_iterations':
+      return `${c.yellow(c.bold('Stopped'))}: ${project}: iteration limit reached`;
+    default:
+      return `${c.red(c.bold('Failed'))}: ${project}: ${s.failed} failed, ${s.blocked} blocked`;
+  }
+}
+
+function nextStep(result: RunResult, tasks: Record<string, { status: string }>): string | null {
+  if (result.outcome === 'completed') return null;
+  if (result.outcome === 'interrupted') return 'Run `nova run` again to resume.';
+  const anyFailed = Object.values(tasks).some((t) => t.status === 'failed');
+  return anyFailed
+    ? 'After fixing the cause: `nova retry --failed`, then `nova run` to finish the rest.'
+    : 'Run `nova run` again to continue.';
+}

@@ -1,0 +1,247 @@
+/**
+ * Turns `nova run` flags + `nova.config.json` into the orchestrator's options. Flags win over the
+ * config file; the config file wins over defaults. Every bad value is a one-line usage error.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { splitCommand } from '@program-nova/orchestrator';
+import { DEFAULT_COMMAND } from '@program-nova/worker';
+import { CliError } from '../core/cli-error.js';
+import type { OptionSpec, OptionValues } from '../core/command.js';
+import type { NovaConfig } from '../core/config.js';
+import { parseDuration } from '../core/duration.js';
+import { commandExists } from '../core/which.js';
+
+export const AGENTS = ['claude', 'simulated'] as const;
+export type Agent = (typeof AGENTS)[number];
+
+export const DEFAULT_PORT = 4321;
+
+export interface RunSettings {
+  planFile: string;
+  stateFile: string;
+  logsDir: string | undefined;
+  maxWorkers: number;
+  agent: Agent;
+  /** The argv template; null = the worker's default (Claude Code). */
+  workerCommand: string[] | null;
+  retries: number | undefined;
+  timeoutMs: number | undefined;
+  failFast: boolean;
+  maxCost: number | undefined;
+  milestonesFile: string | undefined;
+  dashboard: boolean;
+  port: number;
+  host: string;
+}
+
+/** The options `nova run` shares with `nova demo` (which fixes some of them). */
+export const RUN_OPTIONS: Record<string, OptionSpec> = {
+  state: {
+    type: 'string',
+    valueName: 'file',
+    description: 'state file (default ./cascade_state.json)',
+  },
+  logs: {
+    type: 'string',
+    valueName: 'dir',
+    description: 'task logs folder (default logs/ beside the state file)',
+  },
+  'max-workers': {
+    type: 'string',
+    short: 'j',
+    valueName: 'n',
+    description: 'tasks running at once (default 3)',
+  },
+  agent: {
+    type: 'string',
+    valueName: 'claude|simulated',
+    description: 'the worker: Claude Code (default) or the simulated agent',
+  },
+  'worker-cmd': {
+    type: 'string',
+    valueName: 'template',
+    description: "worker argv template, e.g. 'my-agent --task {id}' (split without a shell)",
+  },
+  retries: {
+    type: 'string',
+    valueName: 'n',
+    description: 'extra attempts after a failure (default 0; Retries column wins)',
+  },
+  timeout: {
+    type: 'string',
+    valueName: 'duration',
+    description: 'per-attempt limit: 90s, 30m, 2h (Timeout column wins)',
+  },
+  'fail-fast': {
+    type: 'boolean',
+    description: 'after a failure start nothing new; running tasks finish',
+  },
+  'max-cost': {
+    type: 'string',
+    valueName: 'usd',
+    description: 'start nothing new once this many dollars are spent',
+  },
+  milestones: {
+    type: 'string',
+    valueName: 'file',
+    description: 'milestones.yaml (default: beside the plan, if there)',
+  },
+  dashboard: { type: 'boolean', description: 'serve the dashboard during the run' },
+  port: {
+    type: 'string',
+    valueName: 'n',
+    description: `dashboard port (default ${DEFAULT_PORT}; 0 = any free port)`,
+  },
+  host: { type: 'string', valueName: 'name', description: 'dashboard address (default 127.0.0.1)' },
+};
+
+function str(values: OptionValues, name: string): string | undefined {
+  const v = values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function integer(text: string | number | undefined, flag: string, min: number, command: string) {
+  if (text === undefined) return undefined;
+  const s = String(text).trim();
+  const n = /^\d+$/.test(s) ? Number(s) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min) {
+    throw new CliError('E_USAGE', `${flag} must be a whole number >= ${min}, got "${text}"`, {
+      command,
+    });
+  }
+  return n;
+}
+
+export function parsePort(text: string | number | undefined, command: string): number | undefined {
+  const port = integer(text, '--port', 0, command);
+  if (port !== undefined && port > 65535) {
+    throw new CliError('E_USAGE', `--port must be between 0 and 65535, got "${text}"`, { command });
+  }
+  return port;
+}
+
+/** Path of the simulated agent script, through its package (works from the workspace and installed). */
+export function simulatedAgentPath(): string {
+  return createRequire(import.meta.url).resolve(
+    '@program-nova/simulated-agent/simulated-agent.mjs',
+  );
+}
+
+export function resolveRunSettings(
+  values: OptionValues,
+  planFile: string,
+  config: NovaConfig,
+  cwd: string,
+  command = 'run',
+): RunSettings {
+  const fromCwd = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p));
+
+  const agentText = str(values, 'agent') ?? config.agent ?? 'claude';
+  if (!(AGENTS as readonly string[]).includes(agentText)) {
+    throw new CliError(
+      'E_USAGE',
+      `--agent must be one of ${AGENTS.join(', ')}, got "${agentText}"`,
+      { command },
+    );
+  }
+  const agent = agentText as Agent;
+
+  let workerCommand: string[] | null = null;
+  const cmdFlag = str(values, 'worker-cmd');
+  const cmd = cmdFlag ?? config.workerCmd;
+  if (cmd !== undefined) {
+    let argv: string[];
+    try {
+      argv = Array.isArray(cmd) ? [...cmd] : splitCommand(cmd);
+    } catch (error) {
+      throw new CliError('E_USAGE', `--worker-cmd: ${(error as Error).message}`, {
+        command,
+        cause: error,
+      });
+    }
+    if (argv.length === 0 || argv[0] === '') {
+      throw new CliError('E_USAGE', '--worker-cmd is empty', { command });
+    }
+    workerCommand = argv;
+  } else if (agent === 'simulated') {
+    // Flags Claude Code would get are harmless to the simulated agent; {model} lets it report the model.
+    workerCommand = [process.execPath, simulatedAgentPath(), '--model', '{model}'];
+  }
+
+  const timeoutText = str(values, 'timeout') ?? config.timeout;
+  let timeoutMs: number | undefined;
+  if (timeoutText !== undefined) {
+    const ms = parseDuration(String(timeoutText));
+    if (ms === null) {
+      throw new CliError(
+        'E_USAGE',
+        `--timeout must be a duration such as 90s, 30m or 2h, got "${timeoutText}"`,
+        { command },
+      );
+    }
+    timeoutMs = ms;
+  }
+
+  const costText = str(values, 'max-cost') ?? config.maxCost;
+  let maxCost: number | undefined;
+  if (costText !== undefined) {
+    const n = Number(String(costText).replace(/^\$/, ''));
+    if (String(costText).trim() === '' || !Number.isFinite(n) || n <= 0) {
+      throw new CliError(
+        'E_USAGE',
+        `--max-cost must be a positive number of dollars, got "${costText}"`,
+        { command },
+      );
+    }
+    maxCost = n;
+  }
+
+  let milestonesFile = fromCwd(str(values, 'milestones')) ?? config.milestones;
+  if (milestonesFile === undefined) {
+    const beside = join(dirname(resolve(cwd, planFile)), 'milestones.yaml');
+    if (existsSync(beside)) milestonesFile = beside;
+  }
+
+  return {
+    planFile,
+    stateFile: fromCwd(str(values, 'state')) ?? config.state ?? resolve(cwd, 'cascade_state.json'),
+    logsDir: fromCwd(str(values, 'logs')) ?? config.logs,
+    maxWorkers:
+      integer(str(values, 'max-workers') ?? config.maxWorkers, '--max-workers', 1, command) ?? 3,
+    agent,
+    workerCommand,
+    retries: integer(str(values, 'retries') ?? config.retries, '--retries', 0, command),
+    timeoutMs,
+    failFast: values['fail-fast'] === true || config.failFast === true,
+    maxCost,
+    milestonesFile,
+    dashboard: values.dashboard === true || config.dashboard === true,
+    port: parsePort(str(values, 'port') ?? config.port, command) ?? DEFAULT_PORT,
+    host: str(values, 'host') ?? config.host ?? '127.0.0.1',
+  };
+}
+
+/**
+ * Refuses to start when the worker program is missing, before anything is opened or spawned.
+ * A program name with a placeholder cannot be checked and is left to the worker.
+ */
+export function checkWorkerCommand(
+  settings: RunSettings,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): void {
+  const program = (settings.workerCommand ?? DEFAULT_COMMAND)[0]!;
+  if (program.includes('{') || commandExists(program, env, cwd)) return;
+  if (settings.workerCommand === null) {
+    throw new CliError(
+      'E_INVALID_INPUT',
+      "Claude Code ('claude') is not installed or not on PATH: install it (npm install -g @anthropic-ai/claude-code), point --worker-cmd at it, or try Nova with --agent simulated",
+    );
+  }
+  throw new CliError(
+    'E_INVALID_INPUT',
+    `the worker command '${program}' was not found (not on PATH, or not an executable file)`,
+  );
+}
