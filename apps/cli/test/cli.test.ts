@@ -27,8 +27,9 @@ describe('nova', { timeout: 120_000 }, () => {
     const r = nova(['--help'], t.dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^nova .* - run a CASCADE\.md plan/);
-    expect(r.stdout).toMatch(/\n {2}validate {2}check a CASCADE\.md plan/);
-    expect(r.stdout).toMatch(/\n {2}plan {6}show a plan/);
+    // other commands join the list over time; these two must be there
+    expect(r.stdout).toMatch(/\n {2}validate +check a CASCADE\.md plan/);
+    expect(r.stdout).toMatch(/\n {2}plan +show a plan/);
     expect(nova(['help'], t.dir).stdout).toBe(r.stdout);
   });
 
@@ -53,8 +54,8 @@ describe('nova', { timeout: 120_000 }, () => {
   it('an unknown command suggests the close one, exit 2', () => {
     const r = nova(['plna'], t.dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(
-      "nova: error: unknown command 'plna'; did you mean 'plan'? (commands: validate, plan)\nRun 'nova --help' for usage.\n",
+    expect(r.stderr).toMatch(
+      /^nova: error: unknown command 'plna'; did you mean 'plan'\? \(commands: [a-z, ]*\bvalidate\b[a-z, ]*\)\nRun 'nova --help' for usage\.\n$/,
     );
   });
 
