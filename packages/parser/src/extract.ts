@@ -268,8 +268,9 @@ export function extract(
     for (let r = 1; r < table.children.length; r++) {
       const row = table.children[r]!;
       const cells = row.children;
-      const text = (i: number | undefined) => (i === undefined ? '' : cellText(cells[i]));
-      if (cells.every((c) => cellText(c) === '')) continue;
+      const texts = cells.map((c) => cellText(c));
+      const text = (i: number | undefined) => (i === undefined ? '' : (texts[i] ?? ''));
+      if (texts.every((t) => t === '')) continue;
       const idCell = cells[columns.id];
       const rowStart = row.position!.start;
       const idAt = idCell ? cellStart(idCell) : rowStart;
@@ -291,7 +292,7 @@ export function extract(
         id,
         name: text(columns.name) || id,
         description: text(columns.description),
-        deps: depsCell ? dependencyRefs(source, depsCell) : [],
+        deps: depsCell ? dependencyRefs(source, depsCell, text(columns.deps)) : [],
         branch: branch?.name ?? '',
         group: group?.name ?? '',
         line: rowStart.line,
@@ -301,7 +302,7 @@ export function extract(
       };
       for (const field of columns.fields) {
         const cell = cells[field.index];
-        const value = cellText(cell);
+        const value = text(field.index);
         task.fields[field.header] = value;
         const parsed =
           field.known === 'model'
@@ -400,8 +401,7 @@ function readHeader(table: Table): Columns {
  * whitespace; `-`, `–`, `—`, `none` and an empty cell mean none. Each ID keeps the column where it
  * is written when it can be found in the cell's source (else the cell's column).
  */
-function dependencyRefs(source: string, cell: TableCell): DependencyRef[] {
-  const text = cellText(cell);
+function dependencyRefs(source: string, cell: TableCell, text: string): DependencyRef[] {
   const refs: DependencyRef[] = [];
   const start = cellStart(cell);
   const end = cell.position!.end.offset!;
