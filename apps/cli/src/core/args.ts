@@ -55,9 +55,11 @@ function usageMessage(error: unknown): string {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `unknown option ${option ?? message}`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return message.includes('argument missing')
-        ? `option ${option ?? ''} needs a value`.replace('  ', ' ')
-        : `option ${option ?? ''} does not take a value`.replace('  ', ' ');
+      if (message.includes('argument missing'))
+        return `option ${option ?? ''} needs a value`.replace('  ', ' ');
+      if (message.includes('ambiguous'))
+        return `option ${option ?? ''} needs a value (for one starting with "-", write ${option ?? '--option'}=-...)`;
+      return `option ${option ?? ''} does not take a value`.replace('  ', ' ');
     default:
       return message;
   }

@@ -44,3 +44,10 @@ export function clip(text: string, width: number): string {
   if (width <= 1) return '';
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
+
+/** The first line of a task's failure reason, without the worker's `Task <id>: ` prefix. */
+export function reasonLine(id: string, error: string | null | undefined): string {
+  const line = firstLine(error);
+  const prefix = `Task ${id}: `;
+  return line.startsWith(prefix) ? line.slice(prefix.length) : line;
+}

@@ -12,7 +12,7 @@ import {
 } from '@program-nova/state';
 import type { Colors } from '../core/colors.js';
 import { formatDuration } from '../core/duration.js';
-import { firstLine, formatCost, formatTokens } from '../core/format.js';
+import { formatCost, formatTokens, reasonLine } from '../core/format.js';
 
 export interface FailedTask {
   id: string;
@@ -49,7 +49,7 @@ export function failedTasks(state: CascadeState): FailedTask[] {
     .map(([id, t]) => ({
       id,
       name: nameOf(state, id),
-      reason: firstLine(t.error),
+      reason: reasonLine(id, t.error),
       kind: t.failure_kind,
       exitCode: t.exit_code,
       attempts: t.attempts,

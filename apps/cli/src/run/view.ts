@@ -17,6 +17,7 @@ import {
   formatTokens,
   percent,
   progressBar,
+  reasonLine,
   totalTokens,
 } from '../core/format.js';
 
@@ -70,14 +71,14 @@ abstract class BaseView implements RunView {
       const log = o.state.tasks[e.id]?.log_path;
       const blocks = e.blocks.length > 0 ? `; blocks ${e.blocks.join(', ')}` : '';
       this.event(
-        `${c.red('failed')}    ${this.label(e.id)}: ${firstLine(e.error)}${log ? ` (log: ${log})` : ''}${blocks}`,
+        `${c.red('failed')}    ${this.label(e.id)}: ${reasonLine(e.id, e.error)}${log ? ` (log: ${log})` : ''}${blocks}`,
         true,
       );
     });
     o.on('task:retrying', (e) => {
       this.running.delete(e.id);
       this.event(
-        `${c.yellow('retrying')}  ${this.label(e.id)} in ${formatDuration(e.delayMs)}: ${firstLine(e.error)}`,
+        `${c.yellow('retrying')}  ${this.label(e.id)} in ${formatDuration(e.delayMs)}: ${reasonLine(e.id, e.error)}`,
         true,
       );
     });
@@ -195,7 +196,7 @@ export class LiveView extends BaseView {
   }
 
   private get width(): number {
-    return Math.max(40, ((this.out as { columns?: number }).columns ?? 80) - 1);
+    return Math.max(40, ((this.out as { columns?: number }).columns || 80) - 1);
   }
 
   private clear(): string {
@@ -247,7 +248,7 @@ export class LiveView extends BaseView {
     const running = [...this.running.values()].sort((a, b) => a.startedAt - b.startedAt);
     if (running.length > 0) {
       lines.push(c.bold('  running'));
-      const rows = Math.max(3, ((this.out as { rows?: number }).rows ?? 24) - 12);
+      const rows = Math.max(3, ((this.out as { rows?: number }).rows || 24) - 12);
       for (const t of running.slice(0, rows)) {
         const name = state.graph.tasks[t.id]?.name ?? '';
         const tokens = t.usage ? `${formatTokens(totalTokens(t.usage))} tok` : '';
