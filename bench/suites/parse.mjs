@@ -58,6 +58,26 @@ function median(values) {
 }
 
 /** Median wall time of `runs` calls after `warmup` unmeasured ones. */
+/**
+ * Medians of two functions timed in alternation, so that a change in the machine's load during the
+ * run weighs on the baseline and the measured code alike (the ratio is the figure that matters).
+ */
+function timePair(a, b, { warmup = 2, runs = 5 } = {}) {
+  for (let k = 0; k < warmup; k++) {
+    a();
+    b();
+  }
+  const samples = [[], []];
+  for (let k = 0; k < runs; k++) {
+    [a, b].forEach((fn, i) => {
+      const start = process.hrtime.bigint();
+      fn();
+      samples[i].push(Number(process.hrtime.bigint() - start) / 1e6);
+    });
+  }
+  return [median(samples[0]), median(samples[1])];
+}
+
 function time(fn, { warmup = 2, runs = 5 } = {}) {
   for (let k = 0; k < warmup; k++) fn();
   const samples = [];
@@ -102,13 +122,16 @@ export async function run() {
     [10_000, 1_500],
   ]) {
     const { source, tables } = generatePlan(count);
-    const opts = count >= 10_000 ? { warmup: 1, runs: 3 } : { warmup: 3, runs: 7 };
+    const opts = count >= 10_000 ? { warmup: 1, runs: 5 } : { warmup: 3, runs: 9 };
     const check = parseCascade(source);
     if (check.tasks.length !== count)
       throw new Error(`expected ${count} tasks, parsed ${check.tasks.length}`);
 
-    const naive = time(() => fromMarkdown(source, withTables), opts);
-    const ours = time(() => parseCascade(source, { filename: 'CASCADE.md' }), opts);
+    const [naive, ours] = timePair(
+      () => fromMarkdown(source, withTables),
+      () => parseCascade(source, { filename: 'CASCADE.md' }),
+      opts,
+    );
     const label = count.toLocaleString('en-US');
     rows.push({
       name: `parseCascade, ${label} tasks (warm)`,
