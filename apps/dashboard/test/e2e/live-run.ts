@@ -1,136 +1,180 @@
-// Drives a "live run" for the end-to-end test: real state written through the state store
-// (journal + atomically replaced snapshot), and log files, exactly where `nova run` would put them.
-// TODO(cli): switch to a live `nova run` of the simulated agent once the CLI has it.
-import { appendFile, mkdir } from 'node:fs/promises';
+// Drives a real live run for the end-to-end test: the built `nova run` (apps/cli/dist/bin.js) on a
+// small plan, its workers being the simulated agent behind a gate. The gate lets the test decide
+// when each task ends: a task starts when the orchestrator starts it (as soon as its dependencies
+// are done), prints "starting <id>", waits for the test's order, then runs the simulated agent
+// (succeeding, or failing with the test's message) and exits with its code. Everything the page
+// shows (state snapshot + journal, logs, statuses, blocked tasks) is written by Nova itself.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CascadeState } from '@program-nova/state';
+import { readState } from '@program-nova/state/store';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const NOVA_BIN = resolve(here, '../../../cli/dist/bin.js');
+
+/** Backend (Core: A1 -> A2, A3; API: A2 -> B1 -> B2) and Docs (Guides: A3 -> C1). */
+export const PLAN_MARKDOWN = `# Nova Checkout Service
+
+## L1: Backend
+
+### L2: Core
+
+| Task ID | Task Name        | What Changes                      | Depends On |
+| ------- | ---------------- | --------------------------------- | ---------- |
+| A1      | Domain types     | Define orders, payments and money | -          |
+| A2      | Payment adapter  | Wrap the payment provider's API   | A1         |
+| A3      | Order repository | Persist orders                    | A1         |
+
+### L2: API
+
+| Task ID | Task Name     | What Changes                  | Depends On |
+| ------- | ------------- | ----------------------------- | ---------- |
+| B1      | REST handlers | Expose orders over HTTP       | A2         |
+| B2      | Webhooks      | Receive the provider's events | B1         |
+
+## L1: Docs
+
+### L2: Guides
+
+| Task ID | Task Name         | What Changes                      | Depends On |
+| ------- | ----------------- | --------------------------------- | ---------- |
+| C1      | Integration guide | Explain how to integrate checkout | A3         |
+`;
+
+// The gate worker: plain Node, no dependencies. argv: <control dir> <simulated agent path>.
+const GATE_AGENT = `import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createState, type TokenUsage } from '@program-nova/state';
-import { openStore, type StateStore } from '@program-nova/state/store';
-import { cascadeOf } from '../fixtures.js';
-
-export const PLAN = cascadeOf({
-  project: 'Nova Checkout Service',
-  branches: [
-    {
-      branch: 'Backend',
-      groups: [
-        {
-          group: 'Core',
-          tasks: [
-            ['A1', 'Domain types', []],
-            ['A2', 'Payment adapter', ['A1']],
-            ['A3', 'Order repository', ['A1']],
-          ],
-        },
-        {
-          group: 'API',
-          tasks: [
-            ['B1', 'REST handlers', ['A2']],
-            ['B2', 'Webhooks', ['B1']],
-          ],
-        },
-      ],
-    },
-    { branch: 'Docs', groups: [{ group: 'Guides', tasks: [['C1', 'Integration guide', ['A3']]] }] },
-  ],
+const [controlDir, simulatedAgent] = process.argv.slice(2);
+const id = process.env.NOVA_TASK_ID;
+process.stdin.resume();
+process.stdin.on('data', () => {});
+console.log('[gate] starting ' + id);
+console.log(JSON.stringify({ type: 'system', subtype: 'init', model: 'claude-sonnet-4-5', session_id: 'gate-' + id }));
+const file = join(controlDir, id);
+const order = await new Promise((done) => {
+  const timer = setInterval(() => {
+    if (existsSync(file)) {
+      clearInterval(timer);
+      done(readFileSync(file, 'utf8'));
+    }
+  }, 50);
 });
-
-const tokens = (input: number, output: number): TokenUsage => ({
-  input_tokens: input,
-  output_tokens: output,
-  cache_read_tokens: input * 3,
-  cache_creation_tokens: Math.round(input / 4),
-});
+const fail = order.startsWith('fail\\n');
+if (fail) process.stdout.write('npm test\\nFAIL src/orders.test.ts\\n  \\u2715 saves an order (12 ms)\\n');
+const child = spawn(process.execPath, [simulatedAgent, '--duration-ms', '150', '--model', 'claude-sonnet-4-5', ...(fail ? ['--fail'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+const code = await new Promise((done) => child.on('close', (c) => done(c ?? 1)));
+if (fail) process.stderr.write(order.slice(5) + '\\n');
+console.log('[gate] ' + id + ' exited ' + code);
+process.exit(code);
+`;
 
 export class LiveRun {
+  private closed: Promise<void> | null = null;
+  private output = '';
+
   private constructor(
-    readonly store: StateStore,
+    readonly stateFile: string,
     readonly logsDir: string,
-  ) {}
+    private readonly controlDir: string,
+    private readonly child: ChildProcess,
+    private readonly exited: Promise<number | null>,
+  ) {
+    child.stdout?.on('data', (d: Buffer) => {
+      this.output += d.toString();
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      this.output += d.toString();
+    });
+  }
 
+  /** Writes the plan and the gate beside `stateFile` and starts `nova run` on them. */
   static async open(stateFile: string, logsDir: string): Promise<LiveRun> {
-    await mkdir(logsDir, { recursive: true });
-    const store = await openStore(stateFile, {
-      initialState: () => createState(PLAN, { cascadeFile: 'CASCADE.md' }),
-      snapshotIntervalMs: 50,
-    });
-    await store.record({
-      type: 'run_started',
-      at: new Date().toISOString(),
-      pid: process.pid,
-      cascade_file: 'CASCADE.md',
-    });
-    await store.flush();
-    return new LiveRun(store, logsDir);
+    if (!existsSync(NOVA_BIN)) {
+      throw new Error(
+        `the nova CLI is not built (${NOVA_BIN}); run: pnpm turbo run build --filter=@program-nova/cli`,
+      );
+    }
+    const dir = dirname(stateFile);
+    const controlDir = join(dir, 'gate');
+    await mkdir(controlDir, { recursive: true });
+    const plan = join(dir, 'CASCADE.md');
+    await writeFile(plan, PLAN_MARKDOWN);
+    const gate = join(dir, 'gate-agent.mjs');
+    await writeFile(gate, GATE_AGENT);
+    const simulatedAgent = createRequire(NOVA_BIN).resolve(
+      '@program-nova/simulated-agent/simulated-agent.mjs',
+    );
+    const child = spawn(
+      process.execPath,
+      [
+        NOVA_BIN,
+        'run',
+        plan,
+        '--state',
+        stateFile,
+        '--logs',
+        logsDir,
+        '--max-workers',
+        '3',
+        '--worker-cmd',
+        [process.execPath, gate, controlDir, simulatedAgent].map((a) => `'${a}'`).join(' '),
+      ],
+      { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
+    );
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    return new LiveRun(stateFile, logsDir, controlDir, child, exited);
   }
 
-  async log(id: string, text: string) {
-    await appendFile(join(this.logsDir, `${id}.log`), text);
-  }
-
+  /** Waits until the orchestrator has started `id` (its start is in the state file). */
   async start(id: string) {
-    await this.log(
-      id,
-      `[nova] starting ${id}\n{"type":"system","subtype":"init","model":"claude-sonnet-4-5"}\n`,
-    );
-    await this.store.record({
-      type: 'task_started',
-      at: new Date().toISOString(),
-      id,
-      worker_id: `worker-${id}`,
-      pid: 40000 + id.charCodeAt(0),
-      pgid: 40000 + id.charCodeAt(0),
-      log_path: join(this.logsDir, `${id}.log`),
-      model: 'claude-sonnet-4-5',
-    });
-    await this.store.record({
-      type: 'task_progress',
-      at: new Date().toISOString(),
-      id,
-      token_usage: tokens(1800, 250),
-      current_step: 'Editing files',
-    });
-    await this.store.flush();
+    await this.until(`${id} running`, (s) => s.tasks[id]?.status === 'in_progress');
   }
 
+  /** Lets `id` finish successfully; resolves once the state says completed. */
   async complete(id: string) {
-    await this.log(
-      id,
-      `{"type":"result","subtype":"success","is_error":false}\n[nova] ${id} exited 0\n`,
-    );
-    await this.store.record({
-      type: 'task_completed',
-      at: new Date().toISOString(),
-      id,
-      exit_code: 0,
-      token_usage: tokens(5200, 1400),
-      cost_usd: 0.0831,
-      model: 'claude-sonnet-4-5',
-    });
-    await this.store.flush();
+    await this.start(id);
+    await writeFile(join(this.controlDir, id), 'complete\n');
+    await this.until(`${id} completed`, (s) => s.tasks[id]?.status === 'completed');
   }
 
+  /** Makes `id` fail with `error` on stderr (exit 1); resolves once the state says failed. */
   async fail(id: string, error: string) {
-    await this.log(
-      id,
-      `npm test\nFAIL src/orders.test.ts\n  ✕ saves an order (12 ms)\n${error}\n[nova] ${id} exited 1\n`,
-    );
-    await this.store.record({
-      type: 'task_failed',
-      at: new Date().toISOString(),
-      id,
-      error,
-      failure_kind: 'exit_code',
-      exit_code: 1,
-      token_usage: tokens(3100, 900),
-      cost_usd: 0.0512,
-      model: 'claude-sonnet-4-5',
-      retry_at: null,
-      counts_as_attempt: true,
-    });
-    await this.store.flush();
+    await this.start(id);
+    await writeFile(join(this.controlDir, id), `fail\n${error}`);
+    await this.until(`${id} failed`, (s) => s.tasks[id]?.status === 'failed');
   }
 
-  close() {
-    return this.store.close();
+  /** Stops the run like Ctrl-C does and waits for nova to exit (idempotent). */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      if (this.child.exitCode === null && this.child.signalCode === null) {
+        this.child.kill('SIGINT');
+      }
+      const code = await this.exited;
+      if (code !== 130 && code !== 0 && code !== 1) {
+        throw new Error(`nova run exited with ${code}:\n${this.output}`);
+      }
+    })();
+    return this.closed;
+  }
+
+  private async until(what: string, check: (s: CascadeState) => boolean) {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (this.child.exitCode !== null) {
+        throw new Error(
+          `nova run ended (exit ${this.child.exitCode}) before ${what}:\n${this.output}`,
+        );
+      }
+      const state = await readState(this.stateFile).catch(() => null);
+      if (state && check(state)) return;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${this.output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 }
