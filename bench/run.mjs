@@ -25,12 +25,19 @@ for (const file of files) {
     const rows = await suite.run();
     for (const row of rows) results.push({ suite: suite.title ?? file, ...row });
   } catch (error) {
-    results.push({ suite: suite.title ?? file, name: 'suite failed', note: String(error?.stack ?? error) });
+    results.push({
+      suite: suite.title ?? file,
+      name: 'suite failed',
+      note: String(error?.stack ?? error),
+    });
   }
-  process.stderr.write(`bench: ${suite.title ?? file} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(
+    `bench: ${suite.title ?? file} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
 }
 
-const fmt = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : (v ?? ''));
+const fmt = (v) =>
+  typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : (v ?? '');
 const header = ['suite', 'figure', 'value', 'unit', 'baseline', 'ratio', 'target', 'ok', 'note'];
 const table = results.map((r) => [
   r.suite,
@@ -43,7 +50,9 @@ const table = results.map((r) => [
   r.pass === undefined ? '' : r.pass ? 'yes' : 'NO',
   r.note ?? '',
 ]);
-const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => String(row[i]).length)));
+const widths = header.map((h, i) =>
+  Math.max(h.length, ...table.map((row) => String(row[i]).length)),
+);
 const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
