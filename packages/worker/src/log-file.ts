@@ -1,51 +1,54 @@
-import type { WriteStream } from 'node:fs';
-import {
-  closeSync,
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Task IDs name log files: the parser's ID rule, which also rules out `/` and `..`. */
 export const TASK_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
+const errno = (error: unknown): string | undefined => (error as NodeJS.ErrnoException)?.code;
+
 /**
- * Moves an existing `<id>.log` aside to `<id>.log.<n>` (n one above the highest kept) so every
- * attempt's log survives, and opens a fresh `<id>.log` starting with `header`. Synchronous on purpose: it is a couple of
- * metadata operations, and it lets startWorker spawn (and expose the pid) before returning.
+ * Opens a fresh `<id>.log` starting with `header`, first moving an existing one aside to
+ * `<id>.log.<n>` (n one above the highest kept) so every attempt's log survives. Returns the
+ * descriptor; the caller writes and closes it.
+ *
+ * Synchronous on purpose: it lets startWorker spawn (and expose the pid) before returning, and an
+ * unwritable log is reported before anything is spawned. It is shaped for the common case, a
+ * first attempt in an existing folder: one exclusive create and one write. The folder is created
+ * and the earlier log rotated only when that create says they are needed.
  */
-export function openAttemptLog(
-  logsDir: string,
-  taskId: string,
-  header: string,
-): { path: string; fd: number; stream: WriteStream } {
-  mkdirSync(logsDir, { recursive: true });
+export function openAttemptLog(logsDir: string, taskId: string, header: string): number {
   const name = `${taskId}.log`;
   const path = join(logsDir, name);
-  if (existsSync(path)) {
-    let highest = 0;
-    const prefix = `${name}.`;
-    for (const entry of readdirSync(logsDir)) {
-      if (!entry.startsWith(prefix)) continue;
-      const n = entry.slice(prefix.length);
-      if (/^[1-9]\d*$/.test(n)) highest = Math.max(highest, Number(n));
+  let fd = -1;
+  // Three rounds at most: create the folder, rotate, then the create must succeed. 'wx' (never
+  // an existing file) means a racing writer of the same log is an error, not an interleaved file.
+  for (let round = 0; fd < 0; round++) {
+    try {
+      fd = openSync(path, 'wx');
+    } catch (error) {
+      const code = errno(error);
+      if (round >= 2 || (code !== 'ENOENT' && code !== 'EEXIST')) throw error;
+      if (code === 'ENOENT') mkdirSync(logsDir, { recursive: true });
+      else rotate(logsDir, name);
     }
-    renameSync(path, `${path}.${highest + 1}`);
   }
-  // Opened here, not by the stream, so an unwritable log is reported before anything is spawned.
-  // 'wx': a racing writer of the same log is an error, not an interleaved file.
-  const fd = openSync(path, 'wx');
   try {
     writeSync(fd, header);
   } catch (error) {
     closeSync(fd);
     throw error;
   }
-  const stream = createWriteStream(path, { fd, highWaterMark: 256 * 1024 });
-  return { path, fd, stream };
+  return fd;
+}
+
+function rotate(logsDir: string, name: string): void {
+  let highest = 0;
+  const prefix = `${name}.`;
+  for (const entry of readdirSync(logsDir)) {
+    if (!entry.startsWith(prefix)) continue;
+    const n = entry.slice(prefix.length);
+    if (/^[1-9]\d*$/.test(n)) highest = Math.max(highest, Number(n));
+  }
+  const path = join(logsDir, name);
+  renameSync(path, `${path}.${highest + 1}`);
 }

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { WriteStream } from 'node:fs';
-import { accessSync, constants, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, createWriteStream, statSync, writeSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import crossSpawn from 'cross-spawn';
 import { WorkerError } from './errors.js';
@@ -161,20 +161,12 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
     else delete env.NOVA_STATE_FILE;
 
     try {
-      const opened = openAttemptLog(
+      this.logFd = openAttemptLog(
         logsDir,
         task.id,
         `# nova: task ${task.id}, attempt started ${this.startedAt.toISOString()}\n` +
           `# nova: argv ${JSON.stringify(this.argv)}\n# nova: cwd ${cwd}\n`,
       );
-      this.log = opened.stream;
-      this.logFd = opened.fd;
-      this.log.on('error', (error) => {
-        // A log that cannot be written must not take the run down: the child keeps running,
-        // its output is still parsed, and the problem is reported with the outcome.
-        this.logError ??= error;
-        this.resume();
-      });
     } catch (error) {
       this.failEarly(
         new WorkerError(
@@ -210,7 +202,9 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
         env,
         // Own process group (setsid): the whole tree can be signalled as -pgid.
         detached: true,
-        stdio: ['pipe', 'pipe', 'pipe'],
+        // Without stdin text the child gets /dev/null: end of input at once, as a closed pipe
+        // would give, without a pipe to create and close per attempt.
+        stdio: [stdinText === null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
         windowsHide: true,
       });
     } catch (error) {
@@ -239,11 +233,10 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
     child.stderr?.on('data', (chunk: Buffer) => this.onOutput(chunk, false));
 
     const stdin = child.stdin;
-    if (stdin) {
+    if (stdin && stdinText !== null) {
       // EPIPE when the child exits (or closes stdin) before reading it all: not our failure.
       stdin.on('error', () => {});
-      if (stdinText === null) stdin.end();
-      else stdin.end(stdinText);
+      stdin.end(stdinText);
     }
 
     if (this.pid !== null) {
@@ -295,8 +288,24 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
   }
 
   private writeLog(data: Buffer | string): boolean {
-    if (this.log === null || this.logError !== null || this.log.destroyed) return true;
-    return this.log.write(data);
+    if (this.logFd < 0 || this.logError !== null) return true;
+    // The stream is made on the first output: an attempt that prints nothing (a no-op task)
+    // costs no stream, only the descriptor, which closeLog closes.
+    const log = this.log ?? this.openLogStream();
+    if (log.destroyed) return true;
+    return log.write(data);
+  }
+
+  private openLogStream(): WriteStream {
+    const log = createWriteStream(this.logPath, { fd: this.logFd, highWaterMark: 256 * 1024 });
+    log.on('error', (error) => {
+      // A log that cannot be written must not take the run down: the child keeps running,
+      // its output is still parsed, and the problem is reported with the outcome.
+      this.logError ??= error;
+      this.resume();
+    });
+    this.log = log;
+    return log;
   }
 
   /** Back-pressure: stop reading the child while the log file catches up. */
@@ -462,7 +471,24 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
    */
   private async closeLog(line: string): Promise<void> {
     const log = this.log;
-    if (log === null || log.destroyed || this.logError !== null) return;
+    if (log === null) {
+      // Nothing was printed: no stream, only the descriptor.
+      if (this.logFd < 0) return;
+      const fd = this.logFd;
+      this.logFd = -1;
+      try {
+        writeSync(fd, line);
+      } catch (error) {
+        this.logError ??= error as Error;
+      }
+      try {
+        closeSync(fd);
+      } catch {
+        // Closing a descriptor we wrote to cannot lose data on a local file system.
+      }
+      return;
+    }
+    if (log.destroyed || this.logError !== null) return;
     if (log.writableLength > 0) {
       await new Promise<void>((res) => {
         log.once('error', () => res());

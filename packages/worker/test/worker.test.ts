@@ -159,6 +159,50 @@ describe('startWorker: success', () => {
     expect((await big.done).ok).toBe(true);
   });
 
+  it('stdin: null gives the child end of input at once', async () => {
+    const r = await startWorker(
+      base({
+        command: nodeEval(
+          "let n = 0; process.stdin.on('data', (c) => (n += c.length)); process.stdin.on('end', () => console.log('STDIN ' + n))",
+        ),
+        stdin: null,
+      }),
+    ).done;
+    expect(r.ok).toBe(true);
+    expect(readLog(r.logPath)).toContain('STDIN 0\n');
+  });
+
+  it('an attempt that prints nothing still gets a complete log and leaks no descriptor', async () => {
+    const fds = () => (existsSync('/proc/self/fd') ? readdirSync('/proc/self/fd').length : 0);
+    // One run first, so lazily created handles of the runtime are not counted as leaks.
+    await startWorker(base({ command: nodeEval(''), stdin: null, task: task('W0') })).done;
+    const before = fds();
+    for (let i = 1; i <= 20; i++) {
+      const r = await startWorker(base({ command: nodeEval(''), stdin: null, task: task(`W${i}`) }))
+        .done;
+      expect(r.ok).toBe(true);
+      const log = readLog(r.logPath).split('\n');
+      expect(log[0]).toMatch(new RegExp(`^# nova: task W${i}, attempt started `));
+      expect(log[3]).toMatch(/^# nova: succeeded \(exit code 0\) after /);
+      expect(log).toHaveLength(5); // header (3 lines), footer, and the final newline
+    }
+    // Descriptors of the finished attempts are closed (sockets may close a tick later).
+    await waitFor(() => fds() <= before);
+  });
+
+  it('creates a missing logs folder, and rotates into it on the next attempt', async () => {
+    const logsDir = join(dir, 'deep', 'er', 'logs');
+    for (let i = 0; i < 2; i++) {
+      const r = await startWorker(
+        base({ logsDir, command: nodeEval(i === 0 ? '' : "console.log('second')") }),
+      ).done;
+      expect(r.ok).toBe(true);
+    }
+    expect(readdirSync(logsDir).sort()).toEqual(['T1.log', 'T1.log.1']);
+    expect(readLog(join(logsDir, 'T1.log'))).toContain('second');
+    expect(readLog(join(logsDir, 'T1.log.1'))).toContain('# nova: succeeded');
+  });
+
   it('reaps what the leader left behind in its group, even if it holds the output pipe', async () => {
     const script =
       "const c = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' }); console.log('GRANDCHILD ' + c.pid); process.exit(0)";
