@@ -36,7 +36,9 @@ it('control: the same readers do catch torn reads from a writer that rewrites th
   const writer = spawnChild('inplace-writer.mjs', [stateFile, '400']);
   try {
     await writer.waitFor((l) => l === 'ready');
-    const reader = spawnChild('reader.mjs', [stateFile, '1', '1', '100000', '5']);
+    // Keep reading until it has caught 5 torn reads (or 100,000 reads): one lucky whole read
+    // must not end the control early.
+    const reader = spawnChild('reader.mjs', [stateFile, '100000', '100000', '100000', '5']);
     const result = JSON.parse(await reader.waitFor((l) => l.startsWith('{')));
     expect(result.failures, JSON.stringify(result)).toBeGreaterThan(0);
     expect(result.first).toMatch(/^STATE_(EMPTY|CORRUPT)/);
