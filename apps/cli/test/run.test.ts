@@ -211,6 +211,29 @@ process.stdin.on('end', () => {
     expect(a4.argv[3]).toBe('Integration');
   });
 
+  it('--max-cost and --fail-fast stop starting new work; exit 1', () => {
+    const t = planDir();
+    const budget = nova(
+      ['run', '--agent', 'simulated', '--max-cost', '0.01', '-j', '1'],
+      t.dir,
+      FAST,
+    );
+    expect(budget.code).toBe(1);
+    expect(budget.stdout).toMatch(/Stopped: Small Plan: the cost budget is spent/);
+    expect(budget.stdout).toContain('raise --max-cost');
+    expect(budget.stderr).toMatch(/budget/);
+    expect(JSON.parse(nova(['status', '--json'], t.dir).stdout).summary.completed).toBe(1);
+
+    const u = planDir();
+    const fast = nova(['run', '--agent', 'simulated', '--fail-fast', '-j', '1'], u.dir, {
+      ...FAST,
+      SIM_FAIL_TASKS: 'A1',
+    });
+    expect(fast.code).toBe(1);
+    expect(fast.stdout).toContain('Stopped: Small Plan: a task failed and --fail-fast is on');
+    expect(fast.stdout).not.toMatch(/^started {3}B1/m);
+  });
+
   it('--timeout (like the Timeout column) stops a task that runs too long', () => {
     const t = planDir();
     const r = nova(['run', '--agent', 'simulated', '--timeout', '1s'], t.dir, {

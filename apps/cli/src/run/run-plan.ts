@@ -145,6 +145,9 @@ function headline(
 function nextStep(result: RunResult, tasks: Record<string, { status: string }>): string | null {
   if (result.outcome === 'completed') return null;
   if (result.outcome === 'interrupted') return 'Run `nova run` again to resume.';
+  if (result.outcome === 'budget_exhausted') {
+    return 'The budget counts every run of this state: raise --max-cost to continue.';
+  }
   const anyFailed = Object.values(tasks).some((t) => t.status === 'failed');
   return anyFailed
     ? 'After fixing the cause: `nova retry --failed`, then `nova run` to finish the rest.'
