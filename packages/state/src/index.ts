@@ -3,7 +3,12 @@
  * change it, and the pure derivations the CLI and the dashboard share. Browser-safe: nothing here
  * (or in what it imports) uses Node built-ins; the file store is the separate `./store` entry.
  */
-export { criticalPath, topologicalOrder, waves } from '@program-nova/parser/graph';
+export {
+  criticalPath,
+  dependentsMap,
+  topologicalOrder,
+  waves,
+} from '@program-nova/parser/graph';
 export { applyTransition } from './apply.js';
 export { blockedBy, isBlocked, summarize } from './blocked.js';
 export type { CreateStateOptions } from './create.js';
@@ -13,7 +18,7 @@ export type { StateErrorCode, StateErrorOptions } from './errors.js';
 export { StateError } from './errors.js';
 export type { ParseMilestonesOptions } from './milestones.js';
 export { evaluateMilestones, parseMilestones } from './milestones.js';
-export { costOf, DEFAULT_PRICING, priceOf } from './pricing.js';
+export { costOf, DEFAULT_PRICING, priceOf, taskCost } from './pricing.js';
 export type { RollupOptions } from './rollup.js';
 export { elapsedSeconds, rollup } from './rollup.js';
 export type * from './types.js';

@@ -1,4 +1,4 @@
-import type { ModelPrice, PricingTable, TokenUsage } from './types.js';
+import type { ModelPrice, PricingTable, TaskState, TokenUsage } from './types.js';
 
 /**
  * Anthropic list prices in US dollars per million tokens (input, output, cache read, cache write)
@@ -62,4 +62,16 @@ export function costOf(
       usage.cache_creation_tokens * p.cacheWrite) /
     1_000_000
   );
+}
+
+/**
+ * What a task has cost: its recorded `cost_usd` (the agent's own figure) when there is one, else its
+ * tokens at its model's price (`costOf`), else null (unknown). The one rule rollups, the CLI and the
+ * dashboard share.
+ */
+export function taskCost(
+  task: Pick<TaskState, 'cost_usd' | 'token_usage' | 'model'>,
+  pricing: Readonly<PricingTable> = DEFAULT_PRICING,
+): number | null {
+  return task.cost_usd ?? costOf(task.token_usage, task.model, pricing);
 }

@@ -1,6 +1,6 @@
 import { belowFailed, summarizeTasks } from './blocked.js';
 import { usageIsZero } from './document.js';
-import { costOf, DEFAULT_PRICING } from './pricing.js';
+import { DEFAULT_PRICING, taskCost } from './pricing.js';
 import type {
   BranchRollup,
   CascadeState,
@@ -80,7 +80,7 @@ function rollupOf(
     r.tokens.outputTokens += u.output_tokens;
     r.tokens.cacheReadTokens += u.cache_read_tokens;
     r.tokens.cacheCreationTokens += u.cache_creation_tokens;
-    const cost = task.cost_usd ?? costOf(u, task.model, pricing);
+    const cost = taskCost(task, pricing);
     if (cost !== null) r.costUsd += cost;
     else if (!usageIsZero(u)) r.costUnknownTasks++;
   }
