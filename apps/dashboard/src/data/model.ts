@@ -1,15 +1,15 @@
 import {
   blockedBy,
   type CascadeState,
-  costOf,
   criticalPath,
+  dependentsMap,
   graphNodes,
   isBlocked,
   type StatusSummary,
   summarize,
   type TaskState,
+  taskCost,
 } from '@program-nova/state';
-import { dependentsMap } from './state-adapter.js';
 
 /** A task's status as shown: the stored status, or "blocked" for a pending task behind a failure. */
 export type DisplayStatus = 'completed' | 'in_progress' | 'failed' | 'blocked' | 'pending';
@@ -67,7 +67,7 @@ export function modelOf(state: CascadeState): Model {
       return task.status;
     },
     dependents(id) {
-      deps ??= dependentsMap(state);
+      deps ??= dependentsMap(graphNodes(state));
       return deps.get(id) ?? [];
     },
     critical() {
@@ -79,7 +79,7 @@ export function modelOf(state: CascadeState): Model {
     },
     taskCost(task) {
       // The recorded dollar figure (reported by the agent) wins; otherwise price the raw tokens.
-      return task.cost_usd ?? costOf(task.token_usage, task.model);
+      return taskCost(task);
     },
   };
   cache.set(state, model);
