@@ -94,6 +94,12 @@ describe('costOf', () => {
     expect(priceOf('claude-sonnet-4-20250514')).toEqual(DEFAULT_PRICING['claude-sonnet-4']);
   });
 
+  it("prices Claude Code's model aliases as their family's current model", () => {
+    expect(priceOf('sonnet')).toEqual(DEFAULT_PRICING['claude-sonnet-4-5']);
+    expect(priceOf('Opus')).toEqual(DEFAULT_PRICING['claude-opus-4-5']);
+    expect(priceOf('haiku')).toEqual(DEFAULT_PRICING['claude-haiku-4-5']);
+  });
+
   it('says unknown (null) for an unknown or missing model, never guesses', () => {
     expect(costOf(usage(10), 'gpt-4o')).toBeNull();
     expect(costOf(usage(10), 'claude-sonnet-9')).toBeNull();

@@ -17,6 +17,12 @@ export const DEFAULT_PRICING: Readonly<PricingTable> = Object.freeze({
   'claude-haiku-4-5': { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
   'claude-3-7-sonnet': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
   'claude-3-5-haiku': { input: 0.8, output: 4, cacheRead: 0.08, cacheWrite: 1 },
+  // Claude Code's `--model` aliases. A real run reports the resolved model ID in its init event; the
+  // alias itself is all a state holds when an attempt died before that (or for the simulated agent),
+  // and each alias names the current model of its family.
+  sonnet: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
+  opus: { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 },
+  haiku: { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
 });
 
 /** The spellings of one model ID to try in a table, most specific first. */
