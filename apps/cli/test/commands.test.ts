@@ -104,6 +104,9 @@ describe('nova status / logs without a run', () => {
     expect(corrupt.code).toBe(2);
     expect(corrupt.stderr).toMatch(/^nova: error: .*cascade_state\.json/);
     expect(corrupt.stderr).not.toMatch(/\n\s+at /);
+    const folder = nova(['status', '--state', t.dir], t.dir);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(/^nova: error: cannot read state file .*EISDIR.*\n$/);
   });
 });
 

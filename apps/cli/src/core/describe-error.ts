@@ -20,6 +20,8 @@ export const USER_ERROR_EXIT: Record<string, number> = {
   STATE_CORRUPT: EXIT.invalid,
   STATE_INVALID: EXIT.invalid,
   STATE_SCHEMA: EXIT.invalid,
+  STATE_READ_FAILED: EXIT.invalid,
+  STATE_WRITE_FAILED: EXIT.invalid,
   JOURNAL_CORRUPT: EXIT.invalid,
   STATE_LOCKED: EXIT.invalid,
   MILESTONES_INVALID: EXIT.invalid,
