@@ -147,6 +147,8 @@ describe('nova run', { timeout: 120_000 }, () => {
     expect(status.running[0]).toMatchObject({ id: 'A1', name: 'Base types' });
     expect(status.running[0].pid).toBeGreaterThan(0);
     expect(status.project.orchestrator_pid).toBe(run.child.pid);
+    expect(status.runActive).toBe(true);
+    expect(nova(['status'], t.dir).stdout).toContain(`a run is in progress (pid ${run.child.pid})`);
 
     const second = nova(['run', '--agent', 'simulated'], t.dir, FAST);
     expect(second.code).toBe(2);

@@ -24,7 +24,7 @@ export const statusCommand: Command = {
     'Reads the state snapshot only (no lock, nothing written), so it works while a run is going.',
     'Prints the summary, a rollup per branch and group, running tasks, failures with their log,',
     'blocked tasks with the failed tasks that block them, and milestones reached.',
-    '--json prints { stateFile, project, summary, rollup, running, failed, blocked, milestones }.',
+    '--json prints { stateFile, project, runActive, summary, rollup, running, failed, blocked,\nmilestones } (runActive: whether the recorded run is alive; null when none is recorded).',
     'Exit: 0 when the state could be read, 2 when it is missing or unreadable.',
   ].join('\n'),
   examples: ['nova status', 'nova status --state runs/today.json --json | jq .summary'],
@@ -39,6 +39,7 @@ export const statusCommand: Command = {
       const doc = {
         stateFile: stateFileOf(ctx),
         project: state.project,
+        runActive: runActive(state),
         summary: summarize(state),
         rollup: rollup(state, { now }),
         running: runningTasks(state, now),
@@ -70,6 +71,14 @@ function statusText(state: CascadeState, file: string, c: Colors, now: Date): st
   if (r.wallSeconds !== null) when.push(`wall ${formatDuration(r.wallSeconds * 1000)}`);
   if (when.length) lines.push(`  ${when.join(', ')}`);
   lines.push(`  ${c.dim(`state: ${file}`)}`);
+  const active = runActive(state);
+  if (active === true) {
+    lines.push(`  ${c.cyan(`a run is in progress (pid ${state.project.orchestrator_pid})`)}`);
+  } else if (active === false) {
+    lines.push(
+      `  ${c.yellow(`the run that wrote this state (pid ${state.project.orchestrator_pid}) is gone; \`nova run\` resumes it`)}`,
+    );
+  }
 
   lines.push('', c.bold('Branches'));
   const label = (rc: { status: string; counts: ReturnType<typeof summarize>; costUsd: number }) => {
@@ -108,4 +117,17 @@ function statusText(state: CascadeState, file: string, c: Colors, now: Date): st
     }
   }
   return lines;
+}
+
+/** Whether the orchestrator recorded in the state is alive; null when none is recorded. */
+function runActive(state: CascadeState): boolean | null {
+  const pid = state.project.orchestrator_pid;
+  if (pid === null || pid === undefined) return null;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
