@@ -221,6 +221,23 @@ export class LiveView extends BaseView {
     this.lines = frame.length;
   }
 
+  /**
+   * Tokens running attempts have reported that the state does not have yet (it records progress
+   * once per check interval), so the header counts up as smoothly as the running lines.
+   */
+  private unrecordedTokens(): number {
+    const state = this.orchestrator.state;
+    let extra = 0;
+    for (const t of this.running.values()) {
+      const task = state.tasks[t.id];
+      if (!task || !t.usage) continue;
+      const earlier = task.earlier_attempts?.token_usage;
+      const recorded = totalTokens(task.token_usage) - (earlier ? totalTokens(earlier) : 0);
+      extra += Math.max(0, totalTokens(t.usage) - recorded);
+    }
+    return extra;
+  }
+
   private frame(): string[] {
     const { c } = this;
     const state = this.orchestrator.state;
@@ -242,7 +259,7 @@ export class LiveView extends BaseView {
     );
     lines.push(
       c.dim(
-        `  ${formatDuration(Date.now() - this.startedAt)} elapsed  ${formatTokens(r.tokens.inputTokens + r.tokens.outputTokens + r.tokens.cacheReadTokens + r.tokens.cacheCreationTokens)} tokens  ${formatCost(r.costUsd)} spent`,
+        `  ${formatDuration(Date.now() - this.startedAt)} elapsed  ${formatTokens(r.tokens.inputTokens + r.tokens.outputTokens + r.tokens.cacheReadTokens + r.tokens.cacheCreationTokens + this.unrecordedTokens())} tokens  ${formatCost(r.costUsd)} spent`,
       ),
     );
     const running = [...this.running.values()].sort((a, b) => a.startedAt - b.startedAt);
