@@ -219,4 +219,26 @@ describe('store options', () => {
     expect((await readState(file)).tasks.T19!.current_step).toBe('299');
     await store.close();
   });
+
+  it('a snapshot of thousands of tasks, written in pieces, is exactly the state as JSON', async () => {
+    const file = fresh();
+    // 3,000 tasks: more pieces than one writev(2) takes (IOV_MAX 1024), non-ASCII text included.
+    const store = await openStore(file, {
+      initialState: () => initialState(3000),
+      snapshotIntervalMs: 60_000,
+    });
+    const at = new Date().toISOString();
+    for (let i = 0; i < 3000; i += 7)
+      await store.record({
+        type: 'task_progress',
+        at,
+        id: `T${i}`,
+        current_step: `Édition ✓ «${i}» 🚀`,
+      });
+    await store.flush();
+    const text = readFileSync(file, 'utf8');
+    expect(text).toBe(`${JSON.stringify(store.state, null, 2)}\n`);
+    expect((await readState(file)).tasks.T2996!.current_step).toBe('Édition ✓ «2996» 🚀');
+    await store.close();
+  });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, readdir, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export function errnoCode(error: unknown): string | undefined {
@@ -36,12 +36,25 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/** File content: text, bytes, or a list of byte chunks written in order (one gathered write). */
+export type FileData = string | Uint8Array | readonly Uint8Array[];
+
+async function writeChunks(handle: FileHandle, chunks: readonly Uint8Array[]): Promise<void> {
+  const total = chunks.reduce((n, c) => n + c.byteLength, 0);
+  const { bytesWritten } = await handle.writev(chunks as Uint8Array[]);
+  // libuv finishes short writes itself; should one still come back short, write the rest plainly.
+  if (bytesWritten < total) {
+    await handle.writeFile(Buffer.concat(chunks as Uint8Array[]).subarray(bytesWritten));
+  }
+}
+
 /** Writes `data` to a temporary file, fsyncs it, and returns its path (caller renames or links it). */
-export async function writeDurableTemp(target: string, data: string | Uint8Array): Promise<string> {
+export async function writeDurableTemp(target: string, data: FileData): Promise<string> {
   const temp = tempPathFor(target);
   const handle = await open(temp, 'wx', 0o644);
   try {
-    await handle.writeFile(data);
+    if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
+    else await writeChunks(handle, data);
     await handle.sync();
   } catch (error) {
     await handle.close().catch(() => {});
@@ -56,7 +69,7 @@ export async function writeDurableTemp(target: string, data: string | Uint8Array
  * Replaces `target` with `data` atomically: temp file in the same directory, fsync, rename, fsync of
  * the directory. A reader sees the old file or the new one, never a mix.
  */
-export async function replaceFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+export async function replaceFileAtomic(target: string, data: FileData): Promise<void> {
   const temp = await writeDurableTemp(target, data);
   try {
     await rename(temp, target);

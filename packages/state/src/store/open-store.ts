@@ -241,12 +241,12 @@ class FileStateStore implements StateStore {
     const seq = this.#seq;
     if (seq === this.#snapshotSeq && !force) return;
     this.#state.journal_seq = seq;
-    const text = this.#text.render(this.#state);
+    const chunks = this.#text.chunks(this.#state);
     // The snapshot may never run ahead of the journal: publish it only once its transitions are there.
     await this.#written(seq);
     if (!this.syncJournal)
       await new Promise<void>((res, rej) => fdatasync(this.fd, (e) => (e ? rej(e) : res())));
-    await replaceFileAtomic(this.stateFile, text);
+    await replaceFileAtomic(this.stateFile, chunks);
     this.#snapshotSeq = seq;
     this.stats.snapshots++;
     if (this.#seq > seq) this.#schedule();

@@ -5,16 +5,27 @@ function indented(value: unknown, spaces: number): string {
   return JSON.stringify(value, null, 2).replaceAll('\n', `\n${' '.repeat(spaces)}`);
 }
 
+const utf8 = new TextEncoder();
+// TextEncoder gives each piece its own exactly-sized buffer. Buffer.from would slice a shared 8 KiB
+// pool, and one long-lived piece would then keep a whole slab alive after its neighbours changed.
+const bytes = (text: string): Uint8Array => utf8.encode(text);
+
+const TASKS_OPEN = bytes(',\n  "tasks": {');
+const FIRST_TASK = bytes('\n    ');
+const NEXT_TASK = bytes(',\n    ');
+
 /**
- * Builds the snapshot text (identical to `JSON.stringify(state, null, 2)`) from cached pieces: the
- * graph is re-serialised only when it is replaced and a task only when a transition touched it. A
- * snapshot of a 10,000-task state then costs a string join instead of re-serialising megabytes, which
- * keeps the orchestrator's event loop free while snapshots run on their timer.
+ * Builds the snapshot (byte for byte `JSON.stringify(state, null, 2)` plus a newline) from cached,
+ * already encoded pieces: the graph is re-serialised only when it is replaced and a task only when a
+ * transition touched it. A snapshot is then a list of buffers written with one gathered write: no
+ * flat copy of the whole document is made, neither as a string nor as a buffer. For a 10,000-task
+ * state (about 10 MB) that matters twice over: the event loop stays free while snapshots run on
+ * their timer, and the heap does not fill with a new 10 MB string every interval.
  */
 export class SnapshotText {
-  #tasks = new Map<string, string>();
+  #tasks = new Map<string, Uint8Array>();
   #graph: StateGraph | null = null;
-  #graphText = '';
+  #graphBytes: Uint8Array = new Uint8Array(0);
 
   /** A transition changed this task. */
   touch(id: string): void {
@@ -27,37 +38,38 @@ export class SnapshotText {
     this.#graph = null;
   }
 
-  render(state: CascadeState): string {
+  /** The snapshot as buffers, in order; their concatenation is the document. */
+  chunks(state: CascadeState): Uint8Array[] {
     if (state.graph !== this.#graph) {
       this.#graph = state.graph;
-      this.#graphText = indented(state.graph, 2);
+      this.#graphBytes = bytes(indented(state.graph, 2));
     }
-    const parts: string[] = [
-      '{\n  "schema_version": ',
-      JSON.stringify(state.schema_version),
-      ',\n  "project": ',
-      indented(state.project, 2),
-      ',\n  "graph": ',
-      this.#graphText,
-      ',\n  "tasks": {',
+    const out: Uint8Array[] = [
+      bytes(
+        `{\n  "schema_version": ${JSON.stringify(state.schema_version)},\n  "project": ${indented(state.project, 2)},\n  "graph": `,
+      ),
+      this.#graphBytes,
+      TASKS_OPEN,
     ];
     let first = true;
     for (const id of Object.keys(state.tasks)) {
-      let text = this.#tasks.get(id);
-      if (text === undefined) {
-        text = indented(state.tasks[id], 4);
-        this.#tasks.set(id, text);
+      let piece = this.#tasks.get(id);
+      if (piece === undefined) {
+        piece = bytes(`${JSON.stringify(id)}: ${indented(state.tasks[id], 4)}`);
+        this.#tasks.set(id, piece);
       }
-      parts.push(first ? '\n    ' : ',\n    ', JSON.stringify(id), ': ', text);
+      out.push(first ? FIRST_TASK : NEXT_TASK, piece);
       first = false;
     }
-    parts.push(
-      first ? '},\n  "milestones": ' : '\n  },\n  "milestones": ',
-      indented(state.milestones, 2),
-    );
+    let tail = `${first ? '},\n  "milestones": ' : '\n  },\n  "milestones": '}${indented(state.milestones, 2)}`;
     if (state.journal_seq !== undefined)
-      parts.push(',\n  "journal_seq": ', JSON.stringify(state.journal_seq));
-    parts.push('\n}\n');
-    return parts.join('');
+      tail += `,\n  "journal_seq": ${JSON.stringify(state.journal_seq)}`;
+    out.push(bytes(`${tail}\n}\n`));
+    return out;
+  }
+
+  /** The snapshot as one string (tests, small states). */
+  render(state: CascadeState): string {
+    return Buffer.concat(this.chunks(state)).toString('utf8');
   }
 }
