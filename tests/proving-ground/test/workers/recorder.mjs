@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// A worker that records every run it makes: one JSON line when it starts and one when it finishes, appended
+// (O_APPEND, one small write each, so lines from concurrent workers never interleave) to $PG_RECORD.
+// It keeps a grandchild (`sleep`) in its process group while it works, so a group that is not
+// killed as a whole leaves a survivor the tests can see.
+import { spawn } from 'node:child_process';
+import { appendFileSync, readFileSync } from 'node:fs';
+
+const id = process.env.NOVA_TASK_ID ?? process.argv[2] ?? 'unknown';
+const record = process.env.PG_RECORD;
+const run = process.env.PG_RUN ?? '';
+const baseMs = Number(process.env.PG_SLEEP_MS ?? '50');
+
+function pgid() {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+}
+
+function write(ev) {
+  if (!record) return;
+  const line = { ev, id, run, pid: process.pid, pgid: pgid(), ppid: process.ppid, t: Date.now() };
+  appendFileSync(record, `${JSON.stringify(line)}\n`);
+}
+
+// Duration varies per task (0.5x .. 1.5x the base), the same for the same id on every run.
+let h = 2166136261;
+for (const c of id) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+const ms = Math.round(baseMs * (0.5 + (h % 1000) / 1000));
+
+write('start');
+const child = process.env.PG_GRANDCHILD ? spawn('sleep', ['600'], { stdio: 'ignore' }) : null;
+setTimeout(() => {
+  child?.kill('SIGKILL');
+  write('finish');
+  process.exit(0);
+}, ms);
