@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isNone, parseModel, parseRetries, parseTimeout } from './fields.js';
 
@@ -23,6 +24,18 @@ describe('parseTimeout', () => {
 
   it.each(['soon', '0s', '10 parsecs', '1h30', '30m.', '-5m', 'h'])('"%s" is invalid', (text) => {
     expect(parseTimeout(text).ok).toBe(false);
+  });
+
+  it('any sum of hours, minutes and seconds reads back', () => {
+    fc.assert(
+      fc.property(fc.nat(48), fc.nat(59), fc.nat(59), (h, m, s) => {
+        fc.pre(h + m + s > 0);
+        expect(parseTimeout(`${h}h${m}m${s}s`)).toEqual({
+          ok: true,
+          value: ((h * 60 + m) * 60 + s) * 1000,
+        });
+      }),
+    );
   });
 });
 

@@ -5,6 +5,8 @@
 
 export type { CascadeErrorCode, CascadeErrorOptions } from './errors.js';
 export { CascadeError } from './errors.js';
+export type { FieldResult } from './fields.js';
+export { parseTimeout } from './fields.js';
 export { formatDiagnostic } from './format.js';
 export {
   criticalPath,

@@ -18,6 +18,7 @@ describe('public API', () => {
       'formatDiagnostic',
       'parseCascade',
       'parseCascadeFile',
+      'parseTimeout',
       'topologicalOrder',
       'transitiveDependents',
       'waves',

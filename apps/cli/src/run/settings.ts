@@ -6,11 +6,11 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { splitCommand } from '@program-nova/orchestrator';
+import { parseTimeout } from '@program-nova/parser';
 import { DEFAULT_COMMAND } from '@program-nova/worker';
 import { CliError } from '../core/cli-error.js';
 import type { OptionSpec, OptionValues } from '../core/command.js';
 import type { NovaConfig } from '../core/config.js';
-import { parseDuration } from '../core/duration.js';
 import { commandExists } from '../core/which.js';
 
 export const AGENTS = ['claude', 'simulated'] as const;
@@ -173,15 +173,16 @@ export function resolveRunSettings(
   const timeoutText = str(values, 'timeout') ?? config.timeout;
   let timeoutMs: number | undefined;
   if (timeoutText !== undefined) {
-    const ms = parseDuration(String(timeoutText));
-    if (ms === null) {
+    // Read exactly like the plan's Timeout column; `none` or `-` turns a configured timeout off.
+    const read = parseTimeout(String(timeoutText));
+    if (!read.ok) {
       throw new CliError(
         'E_USAGE',
-        `--timeout must be a duration such as 90s, 30m or 2h, got "${timeoutText}"`,
+        `--timeout must be a duration such as 90s, 30m or 2h, got "${timeoutText}" (${read.reason})`,
         { command },
       );
     }
-    timeoutMs = ms;
+    timeoutMs = read.value;
   }
 
   const costText = str(values, 'max-cost') ?? config.maxCost;
