@@ -59,28 +59,31 @@ test('the corpus is as large as promised', () => {
 });
 
 describe('malformed plans', () => {
-  test.each(plans)('%s: validate and run exit 2 with diagnostics naming the file, nothing written', (name) => {
-    const dir = copyCase(planDir);
-    const before = fingerprint(dir);
+  test.each(plans)(
+    '%s: validate and run exit 2 with diagnostics naming the file, nothing written',
+    (name) => {
+      const dir = copyCase(planDir);
+      const before = fingerprint(dir);
 
-    const validate = nova(['validate', name], dir);
-    expect(validate.code, validate.stdout + validate.stderr).toBe(2);
-    expect(stackTraceLines(validate.stdout + validate.stderr)).toEqual([]);
-    // Each problem is a `FILE:line:col error E_CODE message` line.
-    expect(validate.stdout + validate.stderr).toMatch(
-      new RegExp(`${name.replace(/[.]/g, '\\.')}:\\d+:\\d+ error E_[A-Z_]+ `),
-    );
+      const validate = nova(['validate', name], dir);
+      expect(validate.code, validate.stdout + validate.stderr).toBe(2);
+      expect(stackTraceLines(validate.stdout + validate.stderr)).toEqual([]);
+      // Each problem is a `FILE:line:col error E_CODE message` line.
+      expect(validate.stdout + validate.stderr).toMatch(
+        new RegExp(`${name.replace(/[.]/g, '\\.')}:\\d+:\\d+ error E_[A-Z_]+ `),
+      );
 
-    const run = nova(['run', name, '--state', 'state.json', ...WORKER], dir);
-    const message = expectCleanError(run);
-    expect(message).toContain(name);
+      const run = nova(['run', name, '--state', 'state.json', ...WORKER], dir);
+      const message = expectCleanError(run);
+      expect(message).toContain(name);
 
-    const plan = nova(['plan', name], dir);
-    expectCleanError(plan);
+      const plan = nova(['plan', name], dir);
+      expectCleanError(plan);
 
-    expect(fingerprint(dir)).toEqual(before);
-    expect(existsSync(join(dir, 'state.json'))).toBe(false);
-  });
+      expect(fingerprint(dir)).toEqual(before);
+      expect(existsSync(join(dir, 'state.json'))).toBe(false);
+    },
+  );
 
   test('a plan that does not exist', () => {
     const dir = copyCase(planDir);
@@ -100,24 +103,31 @@ describe('malformed plans', () => {
 });
 
 describe('damaged state files', () => {
-  test.each(states)('%s: run and retry exit 2 with one message naming the file, nothing changed', (name) => {
-    const dir = copyCase(join(stateDir, name));
-    const before = fingerprint(dir);
+  test.each(states)(
+    '%s: run and retry exit 2 with one message naming the file, nothing changed',
+    (name) => {
+      const dir = copyCase(join(stateDir, name));
+      const before = fingerprint(dir);
 
-    const run = nova(['run', 'CASCADE.md', '--state', 'state.json', ...WORKER], dir);
-    expect(expectCleanError(run)).toMatch(/state\.json/);
+      const run = nova(['run', 'CASCADE.md', '--state', 'state.json', ...WORKER], dir);
+      expect(expectCleanError(run)).toMatch(/state\.json/);
 
-    const retry = nova(['retry', '--failed', '--state', 'state.json', '--plan', 'CASCADE.md'], dir);
-    expect(expectCleanError(retry)).toMatch(/state\.json/);
+      const retry = nova(
+        ['retry', '--failed', '--state', 'state.json', '--plan', 'CASCADE.md'],
+        dir,
+      );
+      expect(expectCleanError(retry)).toMatch(/state\.json/);
 
-    // A reader never writes either; a damaged snapshot is an error for it too (the journal and the
-    // lock are the writer's business, so a reader may still show the snapshot then).
-    const status = nova(['status', '--state', 'state.json'], dir);
-    expect(stackTraceLines(status.stdout + status.stderr)).toEqual([]);
-    const snapshotDamaged = !existsSync(join(dir, 'state.json.journal')) && !existsSync(join(dir, 'state.json.lock'));
-    if (snapshotDamaged) expectCleanError(status);
-    else expect(status.code).toBe(0);
+      // A reader never writes either; a damaged snapshot is an error for it too (the journal and the
+      // lock are the writer's business, so a reader may still show the snapshot then).
+      const status = nova(['status', '--state', 'state.json'], dir);
+      expect(stackTraceLines(status.stdout + status.stderr)).toEqual([]);
+      const snapshotDamaged =
+        !existsSync(join(dir, 'state.json.journal')) && !existsSync(join(dir, 'state.json.lock'));
+      if (snapshotDamaged) expectCleanError(status);
+      else expect(status.code).toBe(0);
 
-    expect(fingerprint(dir)).toEqual(before);
-  });
+      expect(fingerprint(dir)).toEqual(before);
+    },
+  );
 });

@@ -4,7 +4,7 @@
 // It keeps a grandchild (`sleep`) in its process group while it works, so a group that is not
 // killed as a whole leaves a survivor the tests can see.
 import { spawn } from 'node:child_process';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 
 const id = process.env.NOVA_TASK_ID ?? process.argv[2] ?? 'unknown';
 const record = process.env.PG_RECORD;
@@ -27,9 +27,18 @@ let h = 2166136261;
 for (const c of id) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
 const ms = Math.round(baseMs * (0.5 + (h % 1000) / 1000));
 
+// PG_IGNORE_TERM: a worker that shrugs off SIGTERM, so only the group SIGKILL after the grace stops it.
+if (process.env.PG_IGNORE_TERM) process.on('SIGTERM', () => {});
+
 write('start');
 const child = process.env.PG_GRANDCHILD ? spawn('sleep', ['600'], { stdio: 'ignore' }) : null;
-setTimeout(() => {
+// PG_GATE: finish only once this file exists (tests hold a run open without guessing a duration).
+const gate = process.env.PG_GATE;
+setTimeout(function finish() {
+  if (gate && !existsSync(gate)) {
+    setTimeout(finish, 20);
+    return;
+  }
   child?.kill('SIGKILL');
   write('finish');
   process.exit(0);
