@@ -20,7 +20,6 @@ import {
 import {
   blockedBy,
   type CascadeState,
-  costOf,
   createState,
   evaluateMilestones,
   type MilestoneDefinition,
@@ -32,6 +31,7 @@ import {
   summarize,
   type TokenUsage,
   type Transition,
+  taskCost,
 } from '@program-nova/state';
 import { openStore, type StateStore } from '@program-nova/state/store';
 import { backoffDelay } from './backoff.js';
@@ -322,7 +322,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       }
       await this.#reapSurvivors(store);
       this.#spentSettled = Object.values(store.state.tasks).reduce(
-        (sum, t) => sum + (t.status === 'in_progress' ? 0 : (t.cost_usd ?? 0)),
+        (sum, t) => sum + (t.status === 'in_progress' ? 0 : (taskCost(t, this.#o.pricing) ?? 0)),
         0,
       );
       this.#rebuild();
@@ -926,8 +926,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   }
 
   #cost(usage: TokenUsage, reported: number | null, model: string | null): number | null {
-    if (reported !== null && reported !== undefined) return reported;
-    return costOf(usage, model, this.#o.pricing);
+    return taskCost({ cost_usd: reported ?? null, token_usage: usage, model }, this.#o.pricing);
   }
 
   #spent(): number {
