@@ -62,10 +62,29 @@ const structureOnly = {
 /** Thrown by iterateBlocks when the fast path cannot be trusted for this file; start over 'whole'. */
 export class NeedsWholeParse extends Error {}
 
+export interface BlockOptions {
+  /**
+   * Fast path only: a run longer than twice this many lines that holds one long table is parsed
+   * this many lines at a time (see reparseRun). Default TABLE_PIECE_LINES; tests make it tiny.
+   */
+  tablePieceLines?: number;
+}
+
+/**
+ * Lines of a long table parsed at once. The micromark events of one parse weigh roughly 40 KB per
+ * table row: a 10,000-row table parsed in one go peaked near 500 MB above the rest of the process,
+ * 256 rows at a time stays within a few tens of MB, at no cost in speed.
+ */
+export const TABLE_PIECE_LINES = 256;
+
 /** All blocks at once (tests use this); falls back to the whole-file parse by itself. */
-export function readBlocks(source: string, strategy: Strategy = 'fast'): Block[] {
+export function readBlocks(
+  source: string,
+  strategy: Strategy = 'fast',
+  options: BlockOptions = {},
+): Block[] {
   try {
-    return [...iterateBlocks(source, strategy)];
+    return [...iterateBlocks(source, strategy, options)];
   } catch (error) {
     if (!(error instanceof NeedsWholeParse)) throw error;
     return [...iterateBlocks(source, 'whole')];
@@ -77,7 +96,12 @@ export function readBlocks(source: string, strategy: Strategy = 'fast'): Block[]
  * syntax tree alive (a 10,000-task plan's trees weigh ~50 MB; holding them all made garbage
  * collection the largest cost of a parse). May throw NeedsWholeParse part-way through.
  */
-export function* iterateBlocks(source: string, strategy: Strategy = 'fast'): Generator<Block> {
+export function* iterateBlocks(
+  source: string,
+  strategy: Strategy = 'fast',
+  options: BlockOptions = {},
+): Generator<Block> {
+  const pieceLines = options.tablePieceLines ?? TABLE_PIECE_LINES;
   if (strategy === 'whole') {
     yield* blocksOf(fromMarkdown(source, withTables).children);
     return;
@@ -96,7 +120,9 @@ export function* iterateBlocks(source: string, strategy: Strategy = 'fast'): Gen
     const from = first.offset! - (first.column - 1);
     const text = source.slice(from, end.offset!);
     if (text.includes('|')) {
-      const reparsed = reparse(text, from, first.line, withTables);
+      const reparsed =
+        reparseInPieces(text, from, first.line, pieceLines) ??
+        reparse(text, from, first.line, withTables);
       // The table extension may only turn paragraph text into tables. Anything else (a table that
       // ends early and lets an HTML block or a list start, a table after a lazy blockquote line)
       // changes the structure around it, so the whole file is parsed the plain way instead.
@@ -178,6 +204,71 @@ function hasDefinition(node: Nodes): boolean {
     for (const child of node.children) if (hasDefinition(child)) return true;
   }
   return false;
+}
+
+const stripLineEnding = (s: string): string =>
+  s.endsWith('\r\n') ? s.slice(0, -2) : s.endsWith('\n') || s.endsWith('\r') ? s.slice(0, -1) : s;
+
+/**
+ * Parses a run that ends in one long table `piece` lines at a time, to bound memory; returns null
+ * whenever that cannot be shown to equal one parse of the run (the caller then does that parse).
+ *
+ * The first piece is parsed as it stands in the file and must end inside a table. Every later piece
+ * is that table's header and delimiter lines followed by the next `piece` lines, and must come out
+ * as one table with exactly one row per line, running to the piece's end. Whether a line continues a
+ * table body depends on that line alone (a blank line or the start of another block ends it), so a
+ * line that is a row after the header is a row after any other row, and its cells are the same; and
+ * a line that would end the table makes its piece fail the check. The rows are moved into the first
+ * piece's table with their positions shifted back into the file, and the run's usual check against
+ * the structure pass (onlyTablesDiffer) still applies to the result.
+ */
+function reparseInPieces(
+  text: string,
+  offset: number,
+  line: number,
+  piece: number,
+): RootContent[] | null {
+  // A lone CR is a line ending to micromark but not to the line split below: leave such text whole.
+  if (!(piece >= 2) || /\r(?!\n)/.test(text)) return null;
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1 && i + 1 < text.length; i = text.indexOf('\n', i + 1))
+    starts.push(i + 1);
+  const count = starts.length;
+  if (count <= 2 * piece) return null;
+  // Lines a..b-1 of the run, with their line endings.
+  const lines = (a: number, b: number) =>
+    text.slice(starts[a], b < count ? starts[b] : text.length);
+
+  const firstText = stripLineEnding(lines(0, piece));
+  const first = fromMarkdown(firstText, withTables).children;
+  const table = first[first.length - 1];
+  if (table?.type !== 'table' || table.position!.end.offset !== firstText.length) return null;
+  const headerLine = table.position!.start.line - 1;
+  if (headerLine + 2 > piece || table.children.length !== piece - headerLine - 1) return null;
+  const head = lines(headerLine, headerLine + 2);
+  for (const node of first) shift(node, offset, line - 1);
+
+  for (let a = piece; a < count; a += piece) {
+    const b = Math.min(count, a + piece);
+    const pieceText = stripLineEnding(head + lines(a, b));
+    const parsed = fromMarkdown(pieceText, withTables).children;
+    const part = parsed[0];
+    if (
+      parsed.length !== 1 ||
+      part?.type !== 'table' ||
+      part.position!.end.offset !== pieceText.length ||
+      part.children.length !== b - a + 1
+    ) {
+      return null;
+    }
+    // Piece line 3 is line `a` of the run; piece offset head.length is the run's starts[a].
+    for (const row of part.children.slice(1)) {
+      shift(row, offset + starts[a]! - head.length, line - 1 + a - 2);
+      table.children.push(row);
+    }
+  }
+  table.position!.end = { ...table.children[table.children.length - 1]!.position!.end };
+  return first;
 }
 
 /** Parses `text`, which starts at the beginning of line `line` (offset `offset`) of the file. */

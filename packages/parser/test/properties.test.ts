@@ -320,6 +320,49 @@ describe('fast markdown path', () => {
     );
   }, 120_000);
 
+  it('parsing long tables in pieces gives exactly the blocks of one parse', () => {
+    // Pieces of 2 and 3 lines, so the fragments above (tables cut by interrupting lines, CRLF,
+    // pipes in code, rows without pipes, tables after a paragraph line) all cross piece borders.
+    const tableRows = fc.array(
+      fc.constantFrom(
+        '| R1 | - |',
+        '| `a \\| b` | **x** |',
+        'row without pipes',
+        '| x |',
+        '| a | b | c |',
+        '|---|---|',
+        '| [l](u) | <b>h</b> |',
+      ),
+      { minLength: 0, maxLength: 12 },
+    );
+    const withLongTable = fc
+      .tuple(documentArb, tableRows, fc.constantFrom('\n', '\r\n'), documentArb)
+      .map(
+        ([before, rows, eol, after]) =>
+          `${before}\n\n| Task ID | Depends On |${eol}|---|---|${eol}${rows.join(eol)}${eol}\n${after}`,
+      );
+    fc.assert(
+      fc.property(fc.oneof(documentArb, withLongTable), fc.constantFrom(2, 3, 5), (source, n) => {
+        expect(readBlocks(source, 'fast', { tablePieceLines: n })).toEqual(
+          readBlocks(source, 'whole'),
+        );
+      }),
+      { numRuns: Number(process.env.FAST_PATH_RUNS ?? 400) },
+    );
+  }, 600_000);
+
+  it('a 2,000-row table parsed in pieces equals one parse of it', () => {
+    const rows = Array.from(
+      { length: 2000 },
+      (_, i) => `| T${i} | Task \`${i}\` \\| **b** | ${i ? `T${i - 1}` : '-'} |`,
+    );
+    const source = `# P\n\n## L1: A\n### L2: G\n| Task ID | Task Name | Depends On |\n|---|---|---|\n${rows.join('\n')}\n`;
+    const fast = readBlocks(source, 'fast');
+    expect(fast).toEqual(readBlocks(source, 'whole'));
+    const table = fast.find((b) => b.kind === 'table');
+    expect(table?.node.children).toHaveLength(2001);
+  }, 120_000);
+
   it('falls back to the whole-file parse when reference definitions exist', () => {
     const source =
       '# P\n\n## L1: A\n### L2: G\n| Task ID | Task Name | Depends On |\n|---|---|---|\n| X | [see][r] | - |\n\n[r]: https://example.com\n';
