@@ -19,7 +19,6 @@ export const title = 'scheduling';
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = join(here, '../../apps/cli/dist/bin.js');
 const ORCH = join(here, '../../packages/orchestrator/dist/index.js');
-const MB = 1024 * 1024;
 
 // ---------------------------------------------------------------- plans
 
