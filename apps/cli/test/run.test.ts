@@ -68,7 +68,7 @@ describe('nova run', { timeout: 120_000 }, () => {
     expect(first.stdout).toMatch(/^failed {4}A2 Parser: .*exited with code 1/m);
     expect(first.stdout).toContain('Failed: Small Plan: 1 failed, 1 blocked');
     expect(first.stdout).toMatch(
-      /Failed \(1\)\n {2}A2 {2}Parser: .*exited with code 1\.\n {6}log: .*logs\/A2\.log/,
+      /Failed \(1\)\n {2}A2 {2}Parser: .*exited with code 1: simulated-agent: task A2 failed on purpose.*\n {6}log: .*logs\/A2\.log/,
     );
     expect(first.stdout).toContain('Blocked (1)\n  A4  Integration: blocked by failed A2');
     expect(first.stdout).toContain('nova retry --failed');

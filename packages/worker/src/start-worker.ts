@@ -6,7 +6,14 @@ import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import crossSpawn from 'cross-spawn';
 import { WorkerError } from './errors.js';
 import { openAttemptLog, TASK_ID_PATTERN } from './log-file.js';
-import { formatBytes, formatDuration, indent, oneLine, tailLines } from './messages.js';
+import {
+  formatBytes,
+  formatDuration,
+  indent,
+  lastNonEmptyLine,
+  oneLine,
+  tailLines,
+} from './messages.js';
 import { isProcessAlive, killProcessGroup } from './process-group.js';
 import { buildPrompt } from './prompt.js';
 import {
@@ -622,9 +629,11 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
       );
     }
     if (this.exitCode !== 0) {
+      // The first line is what summaries show: end it with stderr's last line, usually the cause.
+      const cause = lastNonEmptyLine(stderr);
       return fail(
         'EXIT_CODE',
-        `Task ${id}: ${cmd} exited with code ${this.exitCode}.${stderrPart}\n${this.where()}`,
+        `Task ${id}: ${cmd} exited with code ${this.exitCode}${cause ? `: ${oneLine(cause, 200)}` : '.'}${stderrPart}\n${this.where()}`,
       );
     }
     return { ok: true, exitCode: 0, numTurns: s.numTurns, ...this.base(s) };

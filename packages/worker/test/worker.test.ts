@@ -238,8 +238,9 @@ describe('startWorker: failures are typed and actionable', () => {
       timedOut: false,
       retryable: true,
     });
-    expect(r.error.message).toContain(`"${NODE}" exited with code 3`);
-    expect(r.error.message).toContain('config file nova.json is missing');
+    expect(r.error.message.split('\n')[0]).toBe(
+      `Task T1: "${NODE}" exited with code 3: Error: config file nova.json is missing`,
+    );
     expect(r.error.message).not.toContain('line 5\n');
     expect(r.error.message).toContain(r.logPath);
     expect(r.error.stderrTail.split('\n')).toHaveLength(20);
