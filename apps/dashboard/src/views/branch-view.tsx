@@ -1,11 +1,11 @@
 import type { GroupRollup } from '@program-nova/state';
 import { Breadcrumbs } from '../components/breadcrumbs.js';
 import { NotFound } from '../components/not-found.js';
+import { RollupCard } from '../components/rollup-card.js';
 import { ProgressBar, StatusBadge, StatusCounts } from '../components/status.js';
 import { useDashboard } from '../data/dashboard-context.js';
-import { formatCost, formatDuration, formatTokens } from '../format.js';
 import { hrefFor } from '../routing/routes.js';
-import { RollupStats, tokensTotal } from './project-view.js';
+import { RollupStats } from './project-view.js';
 
 export function BranchView({ branch }: { branch: string }) {
   const { model, rollup } = useDashboard();
@@ -39,35 +39,11 @@ export function BranchView({ branch }: { branch: string }) {
 
 function GroupCard({ rollup }: { rollup: GroupRollup }) {
   return (
-    <a
-      className="card"
+    <RollupCard
+      title={rollup.group}
       href={hrefFor({ view: 'group', branch: rollup.branch, group: rollup.group })}
-      data-testid="group-card"
-    >
-      <div className="card-head">
-        <h3>{rollup.group}</h3>
-        <StatusBadge status={rollup.status} compact />
-      </div>
-      <ProgressBar counts={rollup.counts} />
-      <div className="card-line">
-        <span>
-          {rollup.counts.completed}/{rollup.counts.totalTasks} done
-        </span>
-        {rollup.counts.inProgress ? (
-          <span className="t-in_progress">{rollup.counts.inProgress} running</span>
-        ) : null}
-        {rollup.counts.failed ? (
-          <span className="t-failed">{rollup.counts.failed} failed</span>
-        ) : null}
-        {rollup.counts.blocked ? (
-          <span className="t-blocked">{rollup.counts.blocked} blocked</span>
-        ) : null}
-      </div>
-      <div className="card-line muted">
-        <span>{formatDuration(rollup.wallSeconds)}</span>
-        <span>{formatTokens(tokensTotal(rollup))} tok</span>
-        <span>{formatCost(rollup.costUsd)}</span>
-      </div>
-    </a>
+      rollup={rollup}
+      testId="group-card"
+    />
   );
 }

@@ -1,6 +1,7 @@
 import type { BranchRollup, Rollup } from '@program-nova/state';
 import { elapsedSeconds } from '@program-nova/state';
 import { Breadcrumbs } from '../components/breadcrumbs.js';
+import { RollupCard } from '../components/rollup-card.js';
 import { Stat } from '../components/stat.js';
 import { ProgressBar, StatusBadge, StatusCounts } from '../components/status.js';
 import { TaskLink } from '../components/task-link.js';
@@ -159,44 +160,14 @@ export function RollupStats({ rollup, extra }: { rollup: Rollup; extra?: number 
 }
 
 function BranchCard({ rollup }: { rollup: BranchRollup }) {
+  const groups = rollup.groups.length;
   return (
-    <a
-      className="card"
+    <RollupCard
+      title={rollup.branch}
       href={hrefFor({ view: 'branch', branch: rollup.branch })}
-      data-testid="branch-card"
-    >
-      <div className="card-head">
-        <h3>{rollup.branch}</h3>
-        <StatusBadge status={rollup.status} compact />
-      </div>
-      <ProgressBar counts={rollup.counts} />
-      <div className="card-line">
-        <span>
-          {rollup.counts.completed}/{rollup.counts.totalTasks} done
-        </span>
-        {rollup.counts.inProgress ? (
-          <span className="t-in_progress">{rollup.counts.inProgress} running</span>
-        ) : null}
-        {rollup.counts.failed ? (
-          <span className="t-failed">{rollup.counts.failed} failed</span>
-        ) : null}
-        {rollup.counts.blocked ? (
-          <span className="t-blocked">{rollup.counts.blocked} blocked</span>
-        ) : null}
-      </div>
-      <div className="card-line muted">
-        <span>
-          {rollup.groups.length} group{rollup.groups.length === 1 ? '' : 's'}
-        </span>
-        <span>{formatDuration(rollup.wallSeconds)}</span>
-        <span>{formatTokens(tokensTotal(rollup))} tok</span>
-        <span>{formatCost(rollup.costUsd)}</span>
-      </div>
-    </a>
+      rollup={rollup}
+      testId="branch-card"
+      detail={`${groups} group${groups === 1 ? '' : 's'}`}
+    />
   );
-}
-
-export function tokensTotal(rollup: Rollup): number {
-  const t = rollup.tokens;
-  return t.inputTokens + t.outputTokens + t.cacheReadTokens + t.cacheCreationTokens;
 }
