@@ -13,8 +13,8 @@ import {
 } from './helpers.js';
 
 const dirs: string[] = [];
-afterEach(() => {
-  killStarted();
+afterEach(async () => {
+  await killStarted();
   for (const d of dirs.splice(0)) removeDir(d);
 });
 

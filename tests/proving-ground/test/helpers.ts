@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The built binary, run as a user would run it (turbo builds the CLI before this package's tests). */
-export const BIN = join(import.meta.dirname, '..', '..', '..', 'apps', 'cli', 'dist', 'bin.js');
+export const BIN =
+  process.env.PG_NOVA_BIN ??
+  join(import.meta.dirname, '..', '..', '..', 'apps', 'cli', 'dist', 'bin.js');
 export const WORKERS = join(import.meta.dirname, 'workers');
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
 
@@ -69,10 +71,19 @@ export function startNova(args: string[], cwd: string, env: NodeJS.ProcessEnv = 
   return { child, pid: child.pid!, stdout: () => out, stderr: () => err, exited };
 }
 
-/** SIGKILLs every `nova` a failed test left running (their workers are found by group below). */
-export function killStarted(): void {
+/** SIGKILLs every `nova` a failed test left running and waits until they are gone. */
+export async function killStarted(): Promise<void> {
+  const waits = [...started].map(
+    (child) =>
+      new Promise((resolve) =>
+        child.exitCode !== null || child.signalCode !== null
+          ? resolve(null)
+          : child.once('close', resolve),
+      ),
+  );
   for (const child of started) child.kill('SIGKILL');
   started.clear();
+  await Promise.all(waits);
 }
 
 export function tempDir(prefix = 'nova-pg-'): string {
@@ -158,9 +169,25 @@ export function isLive(pid: number): boolean {
   return info !== null && info.state !== 'Z' && info.state !== 'X';
 }
 
-/** SIGKILLs what is left of the given groups (cleanup after a failing test). */
-export function killGroups(pgids: Iterable<number>): void {
-  for (const pgid of pgids) {
+/**
+ * SIGKILLs the process group of every live process whose environment names one of `dirs` in
+ * `PG_RECORD` (set by these tests for their workers): cleanup after a failing test, which may
+ * have left orphans of a killed `nova`. Nothing else is ever signalled.
+ */
+export function killWorkersOf(dirs: readonly string[]): void {
+  if (dirs.length === 0) return;
+  for (const [pgid, pids] of liveByGroup()) {
+    const ours = pids.some((pid) => {
+      try {
+        const env = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
+        return env.some(
+          (e) => e.startsWith('PG_RECORD=') && dirs.some((d) => e.startsWith(`PG_RECORD=${d}/`)),
+        );
+      } catch {
+        return false;
+      }
+    });
+    if (!ours || pgid === process.pid) continue;
     try {
       process.kill(-pgid, 'SIGKILL');
     } catch {}

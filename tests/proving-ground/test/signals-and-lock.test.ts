@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { readState } from '@program-nova/state/store';
 import { afterEach, describe, expect, test } from 'vitest';
 import {
-  killGroups,
   killStarted,
+  killWorkersOf,
   layeredPlan,
   liveByGroup,
   nova,
@@ -20,10 +20,10 @@ import {
 } from './helpers.js';
 
 const dirs: string[] = [];
-const groups = new Set<number>();
-afterEach(() => {
-  killStarted();
-  killGroups(groups);
+afterEach(async () => {
+  await killStarted();
+  // Orphans of a nova the test killed (only after a failure: passing tests leave none).
+  killWorkersOf(dirs);
   for (const d of dirs.splice(0)) removeDir(d);
 });
 
@@ -75,7 +75,6 @@ describe('SIGINT during a run', () => {
         ...(variant === 'workers stop on SIGTERM' ? {} : { PG_IGNORE_TERM: '1' }),
       });
       await waitFor(() => readRecords(record).length >= 3, 'three workers to start');
-      for (const r of readRecords(record)) groups.add(r.pgid);
       run.child.kill('SIGINT');
       // Workers that ignore SIGTERM hold the run for the whole grace; a second Ctrl-C cuts it short.
       if (variant === 'second SIGINT kills at once') run.child.kill('SIGINT');

@@ -32,10 +32,22 @@ if (process.env.PG_IGNORE_TERM) process.on('SIGTERM', () => {});
 
 write('start');
 const child = process.env.PG_GRANDCHILD ? spawn('sleep', ['600'], { stdio: 'ignore' }) : null;
+// PG_HANG_IF_ORPHANED: like a real agent (which works for minutes), a worker whose orchestrator died
+// does not finish by itself in the few milliseconds before a restart: it stays until it is reaped.
+const parentAtStart = process.ppid;
+const parentIsNova = (() => {
+  try {
+    return readFileSync(`/proc/${parentAtStart}/cmdline`, 'utf8').includes('bin.js');
+  } catch {
+    return false;
+  }
+})();
+const orphaned = () => !parentIsNova || process.ppid !== parentAtStart;
+
 // PG_GATE: finish only once this file exists (tests hold a run open without guessing a duration).
 const gate = process.env.PG_GATE;
 setTimeout(function finish() {
-  if (gate && !existsSync(gate)) {
+  if ((gate && !existsSync(gate)) || (process.env.PG_HANG_IF_ORPHANED && orphaned())) {
     setTimeout(finish, 20);
     return;
   }
