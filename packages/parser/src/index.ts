@@ -19,5 +19,6 @@ export {
   waves,
 } from './graph.js';
 export { parseCascade } from './parse.js';
+export type { ParseFileOptions } from './parse-file.js';
 export { parseCascadeFile } from './parse-file.js';
 export type * from './types.js';

@@ -34,7 +34,9 @@ export async function runPlan(
   options: RunPlanOptions = {},
 ): Promise<number> {
   const c = ctx.colors.stdout;
-  const cascade = await parseCascadeFile(settings.planFile);
+  // Parsed in a worker thread: the markdown trees never enter this long-lived heap, which keeps
+  // every fork of a worker (its cost grows with this process's memory) cheap.
+  const cascade = await parseCascadeFile(settings.planFile, { thread: true });
   if (cascade.warnings.length > 0) {
     ctx.stderr.write(`${diagnosticLines([], cascade.warnings, ctx.colors.stderr).join('\n')}\n`);
   }
