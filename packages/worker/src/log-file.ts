@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readdirSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Task IDs name log files: the parser's ID rule, which also rules out `/` and `..`. */
@@ -42,13 +42,11 @@ export function openAttemptLog(logsDir: string, taskId: string, header: string):
 }
 
 function rotate(logsDir: string, name: string): void {
-  let highest = 0;
-  const prefix = `${name}.`;
-  for (const entry of readdirSync(logsDir)) {
-    if (!entry.startsWith(prefix)) continue;
-    const n = entry.slice(prefix.length);
-    if (/^[1-9]\d*$/.test(n)) highest = Math.max(highest, Number(n));
-  }
+  // Probe <name>.1, .2, ... rather than list the folder: a listing costs as much as the folder is
+  // big, once per rotated attempt (a rerun beside 1,000 logs paid it 1,000 times). Nova numbers
+  // without gaps, so the first free number is one above the highest kept.
   const path = join(logsDir, name);
-  renameSync(path, `${path}.${highest + 1}`);
+  let n = 1;
+  while (existsSync(`${path}.${n}`)) n++;
+  renameSync(path, `${path}.${n}`);
 }
