@@ -114,6 +114,8 @@ test(`SIGKILL of nova run at ${ROUNDS} random instants of a ${TASKS}-task run lo
     const before = readRecords(record);
     const lines = Math.floor(rand() * 16);
     const extraMs = Math.floor(rand() * 120);
+    const interruptFirst = rand() < 0.25;
+    const interruptMs = Math.floor(rand() * 60);
     const run = startNova(args, dir, env(String(round)));
     let exited = false;
     void run.exited.then(() => {
@@ -136,9 +138,17 @@ test(`SIGKILL of nova run at ${ROUNDS} random instants of a ${TASKS}-task run lo
       `round ${round}: ${lines} more record lines`,
     );
     if (extraMs > 0) await new Promise((r) => setTimeout(r, extraMs));
+    // One round in four is a Ctrl-C whose clean stop is itself cut short by SIGKILL.
+    if (interruptFirst) {
+      run.child.kill('SIGINT');
+      await new Promise((r) => setTimeout(r, interruptMs));
+    }
     run.child.kill('SIGKILL');
     const end = await run.exited;
-    if (end.signal !== 'SIGKILL') {
+    if (end.code === 130) {
+      // The stop finished before the SIGKILL: it must have left nothing running.
+      assertNoSurvivors([round]);
+    } else if (end.signal !== 'SIGKILL') {
       // The plan finished before this instant: nothing left to kill.
       expect(end.code, run.stderr()).toBe(0);
       break;

@@ -195,7 +195,7 @@ export function killWorkersOf(dirs: readonly string[]): void {
 }
 
 export interface RunRecord {
-  ev: 'start' | 'finish';
+  ev: 'start' | 'finish' | 'sigterm';
   id: string;
   run: string;
   pid: number;

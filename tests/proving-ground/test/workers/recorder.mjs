@@ -28,7 +28,7 @@ for (const c of id) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
 const ms = Math.round(baseMs * (0.5 + (h % 1000) / 1000));
 
 // PG_IGNORE_TERM: a worker that shrugs off SIGTERM, so only the group SIGKILL after the grace stops it.
-if (process.env.PG_IGNORE_TERM) process.on('SIGTERM', () => {});
+if (process.env.PG_IGNORE_TERM) process.on('SIGTERM', () => write('sigterm'));
 
 write('start');
 const child = process.env.PG_GRANDCHILD ? spawn('sleep', ['600'], { stdio: 'ignore' }) : null;
