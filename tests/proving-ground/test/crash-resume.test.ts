@@ -21,7 +21,8 @@ import {
 // 30 SIGKILLs of `nova run` at seeded random instants of one 200-task run, each followed by another
 // `nova run` on the same state. NOVA_FAULT_ROUNDS raises the count for longer local runs.
 const ROUNDS = Number(process.env.NOVA_FAULT_ROUNDS ?? 30);
-const TASKS = 200;
+// A longer campaign gets a proportionally larger plan, so it does not run out of work to interrupt.
+const TASKS = Math.max(200, Math.ceil((ROUNDS * 200) / 30 / 20) * 20);
 const SEED = Number(process.env.NOVA_FAULT_SEED ?? 0x5eed);
 
 const dirs: string[] = [];
