@@ -267,7 +267,7 @@ async function overhead(dir) {
     unit: 'ms',
     baseline: bMs,
     ratio: rerun[1] / bMs,
-    note: `report only; ${rerun.map((x) => Math.round(x)).join(' then ')} ms: each rotation lists the whole logs folder (packages/worker log-file.ts rotate), so it grows with the runs and the folder`,
+    note: `report only; ${rerun.map((x) => Math.round(x)).join(' then ')} ms: every attempt's earlier log is rotated to <id>.log.<n> first`,
   });
   if (withMake) {
     const mMs = median(make);
