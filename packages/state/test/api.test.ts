@@ -37,6 +37,7 @@ describe('public API', () => {
   it('store entry (Node)', async () => {
     const api = await load('store.js');
     expect(Object.keys(api).sort()).toEqual([
+      'ensureDirectory',
       'journalPathFor',
       'lockPathFor',
       'openStore',

@@ -1,5 +1,6 @@
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDirectory } from '@program-nova/state/store';
 
 /** Task IDs name log files: the parser's ID rule, which also rules out `/` and `..`. */
 export const TASK_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -28,7 +29,7 @@ export function openAttemptLog(logsDir: string, taskId: string, header: string):
     } catch (error) {
       const code = errno(error);
       if (round >= 2 || (code !== 'ENOENT' && code !== 'EEXIST')) throw error;
-      if (code === 'ENOENT') mkdirSync(logsDir, { recursive: true });
+      if (code === 'ENOENT') ensureDirectory(logsDir);
       else rotate(logsDir, name);
     }
   }

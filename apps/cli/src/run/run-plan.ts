@@ -6,7 +6,8 @@
 import { resolve } from 'node:path';
 import { Orchestrator, type RunResult } from '@program-nova/orchestrator';
 import { parseCascadeFile } from '@program-nova/parser';
-import { EXIT } from '../core/cli-error.js';
+import { ensureDirectory } from '@program-nova/state/store';
+import { CliError, EXIT } from '../core/cli-error.js';
 import type { CommandContext } from '../core/command.js';
 import { formatDuration } from '../core/duration.js';
 import { formatCost } from '../core/format.js';
@@ -66,6 +67,17 @@ export async function runPlan(
   try {
     // Opens the state and takes the lease: STATE_LOCKED surfaces here, before anything starts.
     await orchestrator.init();
+    // An unusable logs folder is a wrong argument, so say it once (exit 2) instead of failing
+    // every task with it.
+    try {
+      ensureDirectory(orchestrator.logsDir);
+    } catch (error) {
+      throw new CliError(
+        'E_INVALID_INPUT',
+        `cannot create the logs folder ${orchestrator.logsDir}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
     if (settings.dashboard) {
       server = await startDashboardServer({
         stateFile: orchestrator.stateFile,

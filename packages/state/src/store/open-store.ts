@@ -1,10 +1,11 @@
 import { fdatasync, close as fsClose, open as fsOpen, write as fsWrite } from 'node:fs';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { applyTransition, transitionProblem } from '../apply.js';
 import { StateError } from '../errors.js';
 import type { CascadeState, JournalEntry, Transition } from '../types.js';
 import { parseStateText, validateState } from '../validate.js';
+import { ensureDirectory } from './ensure-directory.js';
 import { errnoCode, removeStaleTemps, replaceFileAtomic } from './fs-util.js';
 import { parseJournal } from './journal.js';
 import { acquireLease, type Lease, pidAlive, type Warn } from './lease.js';
@@ -292,8 +293,17 @@ export async function openStore(
   const journalFile = journalPathFor(file);
   const lockFile = lockPathFor(file);
   const warn: Warn = options.onWarning ?? (() => {});
-  if (options.initialState) await mkdir(dirname(file), { recursive: true });
-  else {
+  if (options.initialState) {
+    try {
+      ensureDirectory(dirname(file));
+    } catch (error) {
+      throw new StateError(
+        'STATE_WRITE_FAILED',
+        `cannot create the directory of the state file ${file}: ${(error as Error).message}`,
+        { file, cause: error },
+      );
+    }
+  } else {
     try {
       await stat(dirname(file));
     } catch (error) {
