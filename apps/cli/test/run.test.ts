@@ -213,6 +213,39 @@ process.stdin.on('end', () => {
     expect(a4.argv[3]).toBe('Integration');
   });
 
+  it('plain lines count completed tasks [i/N] through a failure and a retry, and from the state on a rerun', () => {
+    const t = planDir();
+    const completedCounts = (stdout: string) =>
+      [...stdout.matchAll(/^completed (\S+) .*\[(\d+)\/(\d+)\]$/gm)].map(
+        (m) => `${m[1]} ${m[2]}/${m[3]}`,
+      );
+    const first = nova(['run', '--agent', 'simulated', '-j', '1', '--retries', '1'], t.dir, {
+      ...FAST,
+      SIM_FAIL_TASKS: 'A2',
+      SIM_FLAKY_TASKS: 'A3:1',
+    });
+    expect(first.code).toBe(1);
+    expect(first.stdout).toMatch(/^retrying {2}A3 /m);
+    expect(first.stdout).toMatch(/^failed {4}A2 /m);
+    // A1 first; A3 (after its retry) and B1 in the order they ran; the failure counts for nothing.
+    const counts = completedCounts(first.stdout);
+    expect(counts).toHaveLength(3);
+    expect(counts[0]).toBe('A1 1/5');
+    expect(counts.slice(1).map((c) => c.split(' ')[1])).toEqual(['2/5', '3/5']);
+    expect(
+      counts
+        .slice(1)
+        .map((c) => c.split(' ')[0])
+        .sort(),
+    ).toEqual(['A3', 'B1']);
+
+    expect(nova(['retry', 'A2'], t.dir).code).toBe(0);
+    const second = nova(['run', '--agent', 'simulated', '-j', '1'], t.dir, FAST);
+    expect(second.code).toBe(0);
+    // The count starts from the 3 already completed in the state.
+    expect(completedCounts(second.stdout)).toEqual(['A2 4/5', 'A4 5/5']);
+  });
+
   it('--max-cost and --fail-fast stop starting new work; exit 1', () => {
     const t = planDir();
     const budget = nova(

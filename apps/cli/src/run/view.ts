@@ -38,6 +38,13 @@ interface Running {
 /** Wires the orchestrator's events to a view's callbacks; shared by both views. */
 abstract class BaseView implements RunView {
   protected readonly running = new Map<string, Running>();
+  /**
+   * Completed tasks, kept from the events: a whole-plan summarize per completion line made a
+   * 10,000-task run quadratic. Counted once at the start (the view is made after the state is
+   * opened) and one up per completion; a run never un-completes a task.
+   */
+  private completed: number;
+  private readonly totalTasks: number;
 
   constructor(
     protected readonly orchestrator: Orchestrator,
@@ -47,6 +54,9 @@ abstract class BaseView implements RunView {
     protected readonly ce: Colors,
   ) {
     const o = orchestrator;
+    const s = summarize(o.state);
+    this.completed = s.completed;
+    this.totalTasks = s.totalTasks;
     o.on('task:started', (e) => {
       this.running.set(e.id, { id: e.id, startedAt: Date.now(), attempt: e.attempt, usage: null });
       this.event(
@@ -61,6 +71,7 @@ abstract class BaseView implements RunView {
     });
     o.on('task:completed', (e) => {
       this.running.delete(e.id);
+      this.completed++;
       this.event(
         `${c.green('completed')} ${this.label(e.id)} in ${formatDuration(e.durationMs)}, ${formatTokens(totalTokens(e.usage))} tokens, ${formatCost(e.costUsd)}  ${c.dim(this.progressText())}`,
         false,
@@ -109,8 +120,7 @@ abstract class BaseView implements RunView {
   }
 
   protected progressText(): string {
-    const s = summarize(this.orchestrator.state);
-    return `[${s.completed}/${s.totalTasks}]`;
+    return `[${this.completed}/${this.totalTasks}]`;
   }
 
   abstract note(line: string): void;
@@ -144,6 +154,8 @@ export class LiveView extends BaseView {
   private readonly startedAt = Date.now();
   private stopped = false;
   private pending = false;
+  /** The last frame's whole-plan figures, reused by redraws that only move the block down. */
+  private figures: { s: ReturnType<typeof summarize>; r: ReturnType<typeof rollup> } | null = null;
   private readonly restoreCursor = () => process.stdout.write(SHOW_CURSOR);
 
   constructor(
@@ -211,12 +223,15 @@ export class LiveView extends BaseView {
     }
     this.out.write(`${this.clear()}${line}\n`);
     this.lines = 0;
-    this.draw();
+    // Redrawn at once from the last figures (a burst of failures must not walk the whole plan
+    // per line); the coalesced redraw brings them up to date.
+    this.draw(false);
+    this.changed();
   }
 
-  private draw() {
+  private draw(fresh = true) {
     if (this.stopped) return;
-    const frame = this.frame();
+    const frame = this.frame(fresh);
     this.out.write(`${this.clear()}${frame.join('\n')}\n`);
     this.lines = frame.length;
   }
@@ -238,11 +253,11 @@ export class LiveView extends BaseView {
     return extra;
   }
 
-  private frame(): string[] {
+  private frame(fresh: boolean): string[] {
     const { c } = this;
     const state = this.orchestrator.state;
-    const s = summarize(state);
-    const r = rollup(state);
+    if (fresh || !this.figures) this.figures = { s: summarize(state), r: rollup(state) };
+    const { s, r } = this.figures;
     const w = this.width;
     const done = s.completed;
     const lines: string[] = [];
