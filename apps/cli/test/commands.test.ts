@@ -88,6 +88,19 @@ describe('nova init', () => {
     expect(nova(['init', 'sub/plan'], t.dir).code).toBe(0);
     expect(existsSync(join(t.dir, 'sub', 'plan', 'milestones.yaml'))).toBe(true);
   });
+
+  it('a folder that cannot be created is one clear line, exit 2 (not a hang)', () => {
+    const t = dir();
+    // mkdir under /proc fails with ENOENT although the parent exists: Node's recursive mkdir loops.
+    writeFileSync(join(t.dir, 'a-file'), 'x');
+    for (const target of ['/proc/nova-init-test', join(t.dir, 'a-file', 'plan')]) {
+      const r = nova(['init', target], t.dir);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(`^nova: error: cannot create the folder ${target}: E`),
+      ]);
+    }
+  });
 });
 
 describe('nova status / logs without a run', () => {

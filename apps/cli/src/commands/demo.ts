@@ -1,10 +1,11 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliError } from '../core/cli-error.js';
 import type { Command } from '../core/command.js';
+import { createFolder } from '../core/create-folder.js';
 import { runPlan } from '../run/run-plan.js';
 import { DEFAULT_PORT, parsePort, type RunSettings, simulatedAgentPath } from '../run/settings.js';
 import { DEMO_MILESTONES } from '../templates/demo.js';
@@ -66,7 +67,7 @@ export const demoCommand: Command = {
           `${dir} is not empty; give a new folder for the demo`,
         );
       }
-      await mkdir(dir, { recursive: true });
+      createFolder(dir);
     } else {
       dir = await mkdtemp(join(tmpdir(), 'nova-demo-'));
     }

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { CliError, EXIT } from '../core/cli-error.js';
 import type { Command } from '../core/command.js';
+import { createFolder } from '../core/create-folder.js';
 import { CASCADE_TEMPLATE, MILESTONES_TEMPLATE } from '../templates/init.js';
 
 export const initCommand: Command = {
@@ -34,7 +35,7 @@ export const initCommand: Command = {
         );
       }
     }
-    await mkdir(dir, { recursive: true });
+    createFolder(dir);
     for (const f of files) await writeFile(f.path, f.text);
     const c = ctx.colors.stdout;
     ctx.stdout.write(
