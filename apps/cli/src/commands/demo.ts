@@ -99,7 +99,7 @@ export const demoCommand: Command = {
       keepServing: ctx.values.exit !== true,
       intro: [
         `Demo folder: ${dir}`,
-        'Worker: the simulated agent (prints Claude-Code-shaped output, does no real work, costs nothing)',
+        'Worker: the simulated agent (prints Claude-Code-shaped output, does no real work; its tokens and dollars are invented, nothing is spent)',
       ],
     });
   },
