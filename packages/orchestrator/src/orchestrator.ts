@@ -41,6 +41,7 @@ import type { OrchestratorEvents, RunOutcome, RunResult, TaskStartedEvent } from
 import type {
   Execution,
   ExecutionEvents,
+  ExecutionFailure,
   ExecutionOutcome,
   ExecutionTokens,
   Executor,
@@ -814,19 +815,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
         const reset = outcome.resetAt ? Date.parse(outcome.resetAt) : Number.NaN;
         const until = Number.isFinite(reset) && reset > Date.now() ? reset : Date.now() + pauseMs;
         const retryAt = new Date(until).toISOString();
-        await this.#record({
-          type: 'task_failed',
-          at: now(),
-          id,
-          error: outcome.message,
-          failure_kind: outcome.kind,
-          exit_code: outcome.exitCode,
-          token_usage: outcome.usage,
-          cost_usd: cost,
-          model,
-          retry_at: retryAt,
-          counts_as_attempt: false,
-        });
+        await this.#recordFailure(id, outcome, cost, model, retryAt, false);
         this.#release(r);
         this.#pause(until, `usage limit reported by ${id}`);
         this.#scheduleRetry(id, until);
@@ -852,19 +841,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
             )
           : 0;
         const retryAt = retry ? new Date(Date.now() + delay).toISOString() : null;
-        await this.#record({
-          type: 'task_failed',
-          at: now(),
-          id,
-          error: outcome.message,
-          failure_kind: outcome.kind,
-          exit_code: outcome.exitCode,
-          token_usage: outcome.usage,
-          cost_usd: cost,
-          model,
-          retry_at: retryAt,
-          counts_as_attempt: true,
-        });
+        await this.#recordFailure(id, outcome, cost, model, retryAt, true);
         this.#release(r);
         if (retryAt !== null) {
           this.#scheduleRetry(id, Date.parse(retryAt));
@@ -923,6 +900,30 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   #whenIdle(): Promise<void> {
     if (this.#running.size === 0) return Promise.resolve();
     return new Promise((res) => this.#idleWaiters.push(res));
+  }
+
+  /** One failed attempt into the journal; `retryAt` set means pending again (a retry is due). */
+  #recordFailure(
+    id: string,
+    outcome: ExecutionFailure,
+    cost: number | null,
+    model: string | null,
+    retryAt: string | null,
+    countsAsAttempt: boolean,
+  ): Promise<void> {
+    return this.#record({
+      type: 'task_failed',
+      at: now(),
+      id,
+      error: outcome.message,
+      failure_kind: outcome.kind,
+      exit_code: outcome.exitCode,
+      token_usage: outcome.usage,
+      cost_usd: cost,
+      model,
+      retry_at: retryAt,
+      counts_as_attempt: countsAsAttempt,
+    });
   }
 
   #cost(usage: TokenUsage, reported: number | null, model: string | null): number | null {
