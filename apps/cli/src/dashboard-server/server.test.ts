@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TaskStatus } from '@program-nova/state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as api from './index.js';
 import { type DashboardServer, DashboardServerError, startDashboardServer } from './index.js';
@@ -28,7 +29,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function writeState(ids: string[], statuses?: Record<string, string>) {
+async function writeState(ids: string[], statuses?: Record<string, TaskStatus>) {
   // Like the store: write a temp file and rename it over the snapshot.
   const tmp = `${stateFile}.tmp`;
   await writeFile(tmp, JSON.stringify(stateDocument(ids, statuses)));

@@ -1,5 +1,7 @@
 // Helpers for this folder's tests only (not exported from index.ts).
 import { connect } from 'node:net';
+import type { Cascade } from '@program-nova/parser';
+import { createState, type TaskStatus } from '@program-nova/state';
 
 export interface RawResponse {
   raw: string;
@@ -52,59 +54,26 @@ export function httpRequest(
   return rawRequest(port, lines.join('\r\n'));
 }
 
-/** A minimal valid cascade_state.json document (DESIGN.md section 3) with the given task IDs. */
-export function stateDocument(ids: string[], statuses: Record<string, string> = {}) {
-  const tasks: Record<string, unknown> = {};
-  const graphTasks: Record<string, unknown> = {};
-  for (const id of ids) {
-    graphTasks[id] = {
+/**
+ * A minimal valid cascade_state.json document (DESIGN.md section 3) with the given task IDs, made by
+ * the state package itself. IDs go in as given, even ones a plan could not hold (`..`): the server
+ * must stay safe whatever a state file says.
+ */
+export function stateDocument(ids: string[], statuses: Record<string, TaskStatus> = {}) {
+  const plan = {
+    projectName: 'Fixture',
+    filename: 'CASCADE.md',
+    tasks: ids.map((id) => ({
+      id,
       name: `Task ${id}`,
       description: '',
-      depends_on: [],
+      dependsOn: [],
       branch: 'B',
       group: 'G',
-    };
-    tasks[id] = {
-      status: statuses[id] ?? 'pending',
-      worker_id: null,
-      pid: null,
-      started_at: null,
-      completed_at: null,
-      duration_seconds: null,
-      current_step: null,
-      token_usage: {
-        input_tokens: 0,
-        output_tokens: 0,
-        cache_read_tokens: 0,
-        cache_creation_tokens: 0,
-      },
-      cost_usd: null,
-      model: null,
-      error: null,
-      failure_kind: null,
-      exit_code: null,
-      attempts: 0,
-      retry_at: null,
-      log_path: null,
-      commit_sha: null,
-      files_changed: null,
-    };
-  }
-  return {
-    schema_version: 1,
-    project: {
-      name: 'Fixture',
-      cascade_file: 'CASCADE.md',
-      started_at: null,
-      completed_at: null,
-      updated_at: null,
-      orchestrator_pid: null,
-    },
-    graph: {
-      tasks: graphTasks,
-      hierarchy: [{ branch: 'B', groups: [{ group: 'G', tasks: ids }] }],
-    },
-    tasks,
-    milestones: [],
+    })),
+    hierarchy: [{ branch: 'B', groups: [{ group: 'G', tasks: ids }] }],
   };
+  const state = createState(plan as unknown as Cascade, { now: new Date(0) });
+  for (const [id, status] of Object.entries(statuses)) state.tasks[id]!.status = status;
+  return state;
 }
