@@ -22,6 +22,7 @@ import type { Heading, Nodes, Root, RootContent, Table } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { gfmTable } from 'micromark-extension-gfm-table';
+import { buildPlainTable } from './plain-table.js';
 
 export type Strategy = 'fast' | 'whole';
 
@@ -119,7 +120,10 @@ export function* iterateBlocks(
     const first = nodes[runStart]!.position!.start;
     const from = first.offset! - (first.column - 1);
     const text = source.slice(from, end.offset!);
-    if (text.includes('|')) {
+    const plain = text.includes('|') ? plainRun(source, nodes, runStart, i) : undefined;
+    if (plain !== undefined) {
+      yield* plain;
+    } else if (text.includes('|')) {
       const reparsed =
         reparseInPieces(text, from, first.line, pieceLines) ??
         reparse(text, from, first.line, withTables);
@@ -131,15 +135,54 @@ export function* iterateBlocks(
     } else {
       for (let k = runStart; k <= i; k++) {
         const node = nodes[k]!;
-        if (node.type !== 'heading') continue;
-        const start = node.position!.start;
-        const lineStart = start.offset! - (start.column - 1);
-        const slice = source.slice(lineStart, node.position!.end.offset!);
-        yield* blocksOf(reparse(slice, lineStart, start.line, undefined));
+        if (node.type === 'heading') yield* headingAlone(source, node);
       }
     }
     runStart = i + 1;
   }
+}
+
+/** A heading parsed on its own (its inline text needs the full parse; a heading never holds a table). */
+function headingAlone(source: string, node: Heading): Block[] {
+  const start = node.position!.start;
+  const lineStart = start.offset! - (start.column - 1);
+  const slice = source.slice(lineStart, node.position!.end.offset!);
+  return blocksOf(reparse(slice, lineStart, start.line, undefined));
+}
+
+/**
+ * The blocks of run `nodes[first..last]` without micromark's table parse, when every node in it is
+ * an ATX heading or a top-level paragraph that buildPlainTable turns into a table; else undefined.
+ * Such a run needs none of the checks of the micromark path: a paragraph whose lines all start with
+ * `|` and whose second line is a matching delimiter row is, with the table extension, one table from
+ * its first line to its last (every later line starting with `|` is a body row, and an ATX heading
+ * ends both a paragraph and a table), and a one-line ATX heading is the same node either way. A
+ * setext heading is not taken here: its underline could be a delimiter row.
+ */
+function plainRun(
+  source: string,
+  nodes: RootContent[],
+  first: number,
+  last: number,
+): Block[] | undefined {
+  const blocks: Block[] = [];
+  for (let k = first; k <= last; k++) {
+    const node = nodes[k]!;
+    const start = node.position!.start;
+    const end = node.position!.end;
+    if (node.type === 'heading') {
+      // ATX: one line starting with `#` (a heading's position starts after its indentation).
+      if (start.line !== end.line || source.charCodeAt(start.offset!) !== 35) return undefined;
+      blocks.push(...headingAlone(source, node));
+    } else if (node.type === 'paragraph' && start.column === 1) {
+      const table = buildPlainTable(source, start.offset!, end.offset!, start.line);
+      if (table === undefined) return undefined;
+      blocks.push({ kind: 'table', node: table });
+    } else {
+      return undefined;
+    }
+  }
+  return blocks;
 }
 
 /**
