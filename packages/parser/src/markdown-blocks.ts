@@ -22,7 +22,7 @@ import type { Heading, Nodes, Root, RootContent, Table } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { gfmTable } from 'micromark-extension-gfm-table';
-import { buildPlainTable } from './plain-table.js';
+import { buildPlainTable, plainTableStats } from './plain-table.js';
 
 export type Strategy = 'fast' | 'whole';
 
@@ -165,23 +165,33 @@ function plainRun(
   first: number,
   last: number,
 ): Block[] | undefined {
-  const blocks: Block[] = [];
+  // Shapes first (cheap), so a run that is not plain costs no table building.
   for (let k = first; k <= last; k++) {
     const node = nodes[k]!;
     const start = node.position!.start;
-    const end = node.position!.end;
     if (node.type === 'heading') {
       // ATX: one line starting with `#` (a heading's position starts after its indentation).
-      if (start.line !== end.line || source.charCodeAt(start.offset!) !== 35) return undefined;
-      blocks.push(...headingAlone(source, node));
-    } else if (node.type === 'paragraph' && start.column === 1) {
-      const table = buildPlainTable(source, start.offset!, end.offset!, start.line);
-      if (table === undefined) return undefined;
-      blocks.push({ kind: 'table', node: table });
-    } else {
+      if (start.line !== node.position!.end.line || source.charCodeAt(start.offset!) !== 35)
+        return undefined;
+    } else if (node.type !== 'paragraph' || start.column !== 1) {
       return undefined;
     }
   }
+  const blocks: Block[] = [];
+  let tables = 0;
+  for (let k = first; k <= last; k++) {
+    const node = nodes[k]!;
+    if (node.type === 'heading') {
+      blocks.push(...headingAlone(source, node));
+      continue;
+    }
+    const { start, end } = node.position!;
+    const table = buildPlainTable(source, start.offset!, end.offset!, start.line);
+    if (table === undefined) return undefined;
+    blocks.push({ kind: 'table', node: table });
+    tables++;
+  }
+  plainTableStats.built += tables;
   return blocks;
 }
 

@@ -1,0 +1,251 @@
+import fc from 'fast-check';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
+import { gfmTable } from 'micromark-extension-gfm-table';
+import { describe, expect, it } from 'vitest';
+import { readBlocks } from '../src/markdown-blocks.js';
+import { parseWith } from '../src/parse.js';
+import { buildPlainTable, plainTableStats } from '../src/plain-table.js';
+
+const withTables = { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] };
+
+/** How many tables the hand-written builder made while `fn` ran. */
+function built(fn: () => void): number {
+  const before = plainTableStats.built;
+  fn();
+  return plainTableStats.built - before;
+}
+
+// ---------- generating plain tables ----------
+
+/** Cell text without inline syntax: letters, spaces (also runs of them), unicode, astral characters. */
+const cellArb = fc
+  .array(
+    fc.constantFrom(
+      'a',
+      'Z',
+      '7',
+      ' ',
+      '  ',
+      '-',
+      ':',
+      '.',
+      ',',
+      '#',
+      '>',
+      '=',
+      '+',
+      '(',
+      ')',
+      'é',
+      '日本',
+      '😀',
+      '𝔸',
+      '\u00a0',
+      '\u3000',
+      '\u000c',
+      'x y',
+      'T-12',
+    ),
+    { maxLength: 6 },
+  )
+  .map((parts) => parts.join(''));
+
+const trailingArb = fc.constantFrom('', '', ' ', '  ');
+
+/** One row line: cells between pipes, a closing pipe or not, trailing spaces or not. */
+const rowArb = fc
+  .tuple(fc.array(cellArb, { minLength: 0, maxLength: 6 }), fc.boolean(), trailingArb)
+  .map(([cells, close, trail]) => `|${cells.join('|')}${close ? '|' : ''}${trail}`);
+
+const delimiterCellArb = fc
+  .tuple(fc.constantFrom('', ' ', '  '), fc.boolean(), fc.integer({ min: 1, max: 5 }), fc.boolean())
+  .map(
+    ([pad, left, dashes, right]) =>
+      `${pad}${left ? ':' : ''}${'-'.repeat(dashes)}${right ? ':' : ''}${pad}`,
+  );
+
+/** A plain table: header, delimiter with as many cells, body rows of any length. */
+const plainTableArb = fc
+  .tuple(
+    fc.array(cellArb, { minLength: 1, maxLength: 5 }),
+    fc.array(delimiterCellArb, { minLength: 5, maxLength: 5 }),
+    trailingArb,
+    fc.array(rowArb, { maxLength: 6 }),
+  )
+  .map(([header, delimiters, trail, rows]) => [
+    `|${header.join('|')}|${trail}`,
+    `|${delimiters.slice(0, header.length).join('|')}|${trail}`,
+    ...rows,
+  ]);
+
+const eolArb = fc.constantFrom('\n', '\r\n');
+
+describe('buildPlainTable', () => {
+  it('builds exactly the table micromark builds, positions included', () => {
+    let count = 0;
+    fc.assert(
+      fc.property(plainTableArb, eolArb, (lines, eol) => {
+        const text = lines.join(eol);
+        const theirs = fromMarkdown(text, withTables).children;
+        const mine = buildPlainTable(text, 0, text.length, 1);
+        // Every generated table is plain: the builder must take it (no vacuous pass).
+        expect(mine).toBeDefined();
+        count++;
+        expect([mine]).toEqual(theirs);
+      }),
+      { numRuns: 1000 },
+    );
+    expect(count).toBe(1000);
+  });
+
+  it('positions count UTF-16 code units, as micromark does', () => {
+    const text = '| 😀 | b |\n|---|---|\n| 𝔸x | 日 |';
+    const table = buildPlainTable(text, 0, text.length, 1)!;
+    const cell = table.children[1]!.children[1]!.children[0]!;
+    expect(cell.position!.start).toEqual({ line: 3, column: 9, offset: 29 });
+    expect(table).toEqual(fromMarkdown(text, withTables).children[0]);
+  });
+
+  it('leaves text that is not plain to micromark', () => {
+    const notPlain = [
+      '| a | b |\n|---|---|\n| *x* | y |',
+      '| a | b |\n|---|---|\n| `x` | y |',
+      '| a | b |\n|---|---|\n| x\\| | y |',
+      '| a | b |\n|---|---|\n| x\t| y |',
+      '| a | b |\n|---|---|\n| <b> | y |',
+      '| a | b |\n|---|---|\n| &amp; | y |',
+      '| a | b |\n|---|---|\n| [x](y) | y |',
+      '| a | b |\n|---|---|\n| ![x] | y |',
+      '| a | b |\n|---|---|\n| x_y | ~z~ |',
+      '| a | b |\n|---|---|\r| x | y |',
+      '| a | b |\n|---|\n| x | y |',
+      '| a | b |\n|---|---|---|\n| x | y |',
+      '| a | b |\n|--|-x-|\n| x | y |',
+      '| a | b\n|---|---|\n| x | y |',
+      '| a | b |\n|---|---\n| x | y |',
+      '|\n|-|',
+      '| a | b |',
+      '| a | b |\n|---|---|\nx | y',
+      ' | a | b |\n|---|---|',
+    ];
+    for (const text of notPlain)
+      expect(buildPlainTable(text, 0, text.length, 1), text).toBe(undefined);
+  });
+});
+
+// ---------- plain tables inside documents: the fast path against a whole-file parse ----------
+
+interface Doc {
+  source: string;
+  /** Tables the fast path must build by hand (plain, and alone in their run with ATX headings). */
+  plain: number;
+}
+
+const headingArb = fc
+  .tuple(
+    fc.constantFrom('#', '##', '###', '####'),
+    fc.constantFrom('L1: A', 'L2: G', 'Plan', 'x | y', '*em* `c`'),
+  )
+  .map(([hashes, text]) => `${hashes} ${text}`);
+
+const proseArb = fc.constantFrom(
+  'Some prose.',
+  'prose with a | pipe',
+  'a *b* `c` [d](e)',
+  '- a list item',
+);
+
+/** A section: headings (directly above the table or after a blank line), a table, maybe prose. */
+const sectionArb = fc
+  .tuple(
+    fc.array(fc.tuple(headingArb, fc.boolean()), { maxLength: 2 }),
+    plainTableArb,
+    fc.option(headingArb),
+    fc.option(proseArb),
+    fc.boolean(),
+  )
+  .map(([headings, table, headingAfter, prose, proseTouches]): Doc => {
+    const lines: string[] = [];
+    for (const [heading, blank] of headings) lines.push(heading, ...(blank ? [''] : []));
+    lines.push(...table);
+    if (headingAfter !== null) lines.push(headingAfter);
+    // Prose right under the table continues it (or is a lazy line): that run is not plain.
+    const touching = prose !== null && proseTouches;
+    if (prose !== null) lines.push(...(proseTouches ? [] : ['']), prose);
+    return { source: lines.join('\n'), plain: touching ? 0 : 1 };
+  });
+
+const documentArb = fc.tuple(fc.array(sectionArb, { minLength: 1, maxLength: 4 }), eolArb).map(
+  ([sections, eol]): Doc => ({
+    source: `${sections.map((s) => s.source).join('\n\n')}\n`.replaceAll('\n', eol),
+    plain: sections.reduce((n, s) => n + s.plain, 0),
+  }),
+);
+
+describe('plain tables on the fast path', () => {
+  it('give exactly the blocks of a whole-file parse, and are built by hand', () => {
+    let total = 0;
+    fc.assert(
+      fc.property(documentArb, ({ source, plain }) => {
+        let fast: ReturnType<typeof readBlocks> = [];
+        const made = built(() => {
+          fast = readBlocks(source, 'fast');
+        });
+        expect(fast).toEqual(readBlocks(source, 'whole'));
+        expect(made).toBe(plain);
+        total += made;
+      }),
+      { numRuns: 400 },
+    );
+    expect(total).toBeGreaterThan(200);
+  });
+
+  it('a near miss (one inline character, a tab, a wrong delimiter row) takes the micromark path and agrees', () => {
+    const breakers = ['*', '`', '_', '\\', '<', '&', '[', ']', '!', '~', '\t'];
+    const nearMiss = fc
+      .tuple(plainTableArb, fc.nat(), fc.nat(), fc.constantFrom(...breakers), fc.boolean())
+      .map(([table, row, at, breaker, wrongDelimiter]) => {
+        const lines = [...table];
+        if (wrongDelimiter) {
+          lines[1] = `${lines[1]!.trimEnd()}---|`;
+        } else {
+          const r = row % lines.length;
+          const line = lines[r]!;
+          const i = 1 + (at % line.length);
+          lines[r] = line.slice(0, i) + breaker + line.slice(i);
+        }
+        return `# P\n\n### L2: G\n${lines.join('\n')}\n`;
+      });
+    fc.assert(
+      fc.property(nearMiss, (source) => {
+        let fast: ReturnType<typeof readBlocks> = [];
+        const made = built(() => {
+          fast = readBlocks(source, 'fast');
+        });
+        expect(made).toBe(0);
+        expect(fast).toEqual(readBlocks(source, 'whole'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a plan of plain task tables parses the same either way', () => {
+    const rows = Array.from(
+      { length: 300 },
+      (_, i) => `| T${i} | Task ${i} | step ${i} | ${i ? `T${i - 1}` : '-'} |`,
+    );
+    const table = [
+      '| Task ID | Task Name | What Changes | Depends On |',
+      '| --- | --- | --- | --- |',
+      ...rows,
+    ];
+    const source = `# P\n\n## L1: B\n\n### L2: G\n\n${table.join('\n')}\n\n### L2: H\n${table.join('\n').replaceAll('T', 'U')}\n`;
+    let fast: ReturnType<typeof parseWith> | undefined;
+    expect(built(() => (fast = parseWith(source, {}, 'fast')))).toBe(2);
+    const whole = parseWith(source, {}, 'whole');
+    expect(fast!.tasks).toEqual(whole.tasks);
+    expect(fast!.hierarchy).toEqual(whole.hierarchy);
+    expect(fast!.warnings).toEqual(whole.warnings);
+  });
+});
