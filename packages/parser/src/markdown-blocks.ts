@@ -11,6 +11,13 @@
  *     extension and full inline syntax, only the runs whose source contains a `|` (a GFM table needs
  *     one), plus each heading on its own (for its inline text);
  *  3. shifts the positions of the re-parsed nodes back into the file.
+ * Most task tables never reach step 2: a run made only of one-line ATX headings and "plain" table
+ * paragraphs (every line starts with `|` in column 1, the second line is a delimiter row with as many
+ * cells as the first, and no character that could start inline syntax or an escape) gets its tables
+ * from buildPlainTable (plain-table.ts), which writes the nodes micromark would make. That is safe
+ * because for such text the table extension's only freedom is where cells split and where their
+ * trimmed text sits, which the builder reproduces exactly (property tests compare it with micromark
+ * node for node, positions included); every other run takes the micromark path below unchanged.
  * A blank line ends every paragraph and table, so each run parses the same alone as in the file, as
  * long as the table extension only turned paragraph text into tables: that is checked for every run,
  * and a run where a table changed the blocks around it (a table cut short by an HTML line, a table
