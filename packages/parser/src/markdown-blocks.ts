@@ -25,11 +25,11 @@
  * reference definitions, the one thing that crosses runs (a `[x][ref]` in a cell needs the
  * `[ref]: url` line). Property tests check that both paths agree.
  */
-import type { Heading, Nodes, Root, RootContent, Table } from 'mdast';
+import type { Heading, Nodes, Root, RootContent, Table, TableRow } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { gfmTable } from 'micromark-extension-gfm-table';
-import { buildPlainTable, plainTableStats } from './plain-table.js';
+import { buildPlainTable, plainTableStats, type RowLine } from './plain-table.js';
 
 export type Strategy = 'fast' | 'whole';
 
@@ -127,7 +127,7 @@ export function* iterateBlocks(
     const first = nodes[runStart]!.position!.start;
     const from = first.offset! - (first.column - 1);
     const text = source.slice(from, end.offset!);
-    const plain = text.includes('|') ? plainRun(source, nodes, runStart, i) : undefined;
+    const plain = text.includes('|') ? plainRun(source, nodes, runStart, i, pieceLines) : undefined;
     if (plain !== undefined) {
       yield* plain;
     } else if (text.includes('|')) {
@@ -171,6 +171,7 @@ function plainRun(
   nodes: RootContent[],
   first: number,
   last: number,
+  pieceLines: number,
 ): Block[] | undefined {
   // Shapes first (cheap), so a run that is not plain costs no table building.
   for (let k = first; k <= last; k++) {
@@ -193,13 +194,49 @@ function plainRun(
       continue;
     }
     const { start, end } = node.position!;
-    const table = buildPlainTable(source, start.offset!, end.offset!, start.line);
+    const table = buildPlainTable(source, start.offset!, end.offset!, start.line, (head, rows) =>
+      parseRows(head, rows, pieceLines),
+    );
     if (table === undefined) return undefined;
     blocks.push({ kind: 'table', node: table });
     tables++;
   }
   plainTableStats.built += tables;
   return blocks;
+}
+
+/**
+ * Body rows the plain-table builder leaves to micromark, parsed as the body of a table made of the
+ * table's own header and delimiter lines, `pieceLines` rows at a time (to bound memory, as in
+ * reparseInPieces); undefined unless every row line came out as exactly one row on its own line.
+ */
+function parseRows(head: string, rows: RowLine[], pieceLines: number): TableRow[] | undefined {
+  const out: TableRow[] = [];
+  const piece = Math.max(1, pieceLines);
+  for (let a = 0; a < rows.length; a += piece) {
+    const chunk = rows.slice(a, a + piece);
+    const text = head + chunk.map((row) => row.text).join('\n');
+    const parsed = fromMarkdown(text, withTables).children;
+    const table = parsed[0];
+    if (
+      parsed.length !== 1 ||
+      table?.type !== 'table' ||
+      table.position!.end.offset !== text.length ||
+      table.children.length !== chunk.length + 1
+    ) {
+      return undefined;
+    }
+    let offset = head.length;
+    for (let k = 0; k < chunk.length; k++) {
+      const row = table.children[k + 1]!;
+      // Line 3 + k of the piece is this row's line.
+      if (row.position!.start.line !== 3 + k || row.position!.end.line !== 3 + k) return undefined;
+      shift(row, chunk[k]!.offset - offset, chunk[k]!.line - (3 + k));
+      out.push(row);
+      offset += chunk[k]!.text.length + 1;
+    }
+  }
+  return out;
 }
 
 /**

@@ -183,6 +183,8 @@ const documentArb = fc.tuple(fc.array(sectionArb, { minLength: 1, maxLength: 4 }
   }),
 );
 
+const breakers = ['*', '`', '_', '\\', '<', '&', '[', ']', '!', '~', '\t'];
+
 describe('plain tables on the fast path', () => {
   it('give exactly the blocks of a whole-file parse, and are built by hand', () => {
     let total = 0;
@@ -201,8 +203,7 @@ describe('plain tables on the fast path', () => {
     expect(total).toBeGreaterThan(200);
   });
 
-  it('a near miss (one inline character, a tab, a wrong delimiter row) takes the micromark path and agrees', () => {
-    const breakers = ['*', '`', '_', '\\', '<', '&', '[', ']', '!', '~', '\t'];
+  it('a near miss in the header or delimiter (one inline character, a tab, a wrong cell count) takes the micromark path and agrees', () => {
     const nearMiss = fc
       .tuple(plainTableArb, fc.nat(), fc.nat(), fc.constantFrom(...breakers), fc.boolean())
       .map(([table, row, at, breaker, wrongDelimiter]) => {
@@ -210,7 +211,7 @@ describe('plain tables on the fast path', () => {
         if (wrongDelimiter) {
           lines[1] = `${lines[1]!.trimEnd()}---|`;
         } else {
-          const r = row % lines.length;
+          const r = row % 2;
           const line = lines[r]!;
           const i = 1 + (at % line.length);
           lines[r] = line.slice(0, i) + breaker + line.slice(i);
@@ -228,6 +229,67 @@ describe('plain tables on the fast path', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('body rows with inline syntax are parsed by micromark (in pieces), the rest by hand, and agree', () => {
+    const markupRowArb = fc
+      .tuple(
+        rowArb,
+        fc.nat(),
+        fc.constantFrom(
+          ...breakers,
+          '`code`',
+          '`a | b`',
+          '\\|',
+          '**bold**',
+          '_em_',
+          '[link](u)',
+          '<b>x</b>',
+          '&amp;',
+          '![img](i)',
+          '*a | b*',
+          '\u0000',
+        ),
+      )
+      .map(([line, at, markup]) => {
+        const i = 1 + (at % line.length);
+        return line.slice(0, i) + markup + line.slice(i);
+      });
+    const mixed = fc
+      .tuple(
+        plainTableArb,
+        fc.array(fc.tuple(fc.boolean(), markupRowArb), { maxLength: 12 }),
+        eolArb,
+        fc.constantFrom(1, 2, 3, 256),
+      )
+      .map(([table, extra, eol, piece]) => {
+        const lines = [...table];
+        let markup = 0;
+        for (const [plain, markupRow] of extra) {
+          if (plain) lines.push(`| plain ${lines.length} |`);
+          else {
+            lines.push(markupRow);
+            markup++;
+          }
+        }
+        return { source: `# P${eol}${eol}${lines.join(eol)}${eol}`, markup, piece };
+      });
+    let parsedTotal = 0;
+    fc.assert(
+      fc.property(mixed, ({ source, markup, piece }) => {
+        let fast: ReturnType<typeof readBlocks> = [];
+        const before = plainTableStats.parsedRows;
+        const made = built(() => {
+          fast = readBlocks(source, 'fast', { tablePieceLines: piece });
+        });
+        expect(fast).toEqual(readBlocks(source, 'whole'));
+        expect(made).toBe(1);
+        expect(plainTableStats.parsedRows - before).toBe(markup);
+        parsedTotal += markup;
+      }),
+      { numRuns: 400 },
+    );
+    expect(parsedTotal).toBeGreaterThan(400);
   });
 
   it('a plan of plain task tables parses the same either way', () => {
