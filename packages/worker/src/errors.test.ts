@@ -15,11 +15,14 @@ describe('WorkerError', () => {
     ]);
     expect(new WorkerError('TIMEOUT', 'm').timedOut).toBe(true);
     expect(new WorkerError('TERMINATED', 'm').kind).toBe('interrupted');
+    // A dead worker host is Nova's failure, not the task's: the task goes back to pending.
+    expect(new WorkerError('HOST_EXITED', 'm').kind).toBe('interrupted');
     expect(new WorkerError('EXIT_CODE', 'm', { exitCode: 2 }).retryable).toBe(true);
     expect(Object.keys(FAILURE_KIND_OF).sort()).toEqual([
       'AGENT_ERROR',
       'COMMAND_NOT_FOUND',
       'EXIT_CODE',
+      'HOST_EXITED',
       'INACTIVITY_TIMEOUT',
       'OUTPUT_CAP',
       'SIGNAL',

@@ -13,6 +13,8 @@ export const FAILURE_KIND_OF: Readonly<Record<WorkerErrorCode, FailureKind>> = O
   AGENT_ERROR: 'agent_error',
   USAGE_LIMIT: 'usage_limit',
   TERMINATED: 'interrupted',
+  // The worker host process died under a running task: Nova's failure, not the task's.
+  HOST_EXITED: 'interrupted',
 });
 
 /** Failures that the same command cannot fix by running again. */

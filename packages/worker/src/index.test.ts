@@ -15,6 +15,7 @@ describe('public API', () => {
       'WorkerError',
       'buildPrompt',
       'createUsageTracker',
+      'createWorkerHost',
       'detectUsageLimit',
       'expandTemplate',
       'expandText',

@@ -1,5 +1,7 @@
 export type { WorkerErrorFields } from './errors.js';
 export { FAILURE_KIND_OF, WorkerError } from './errors.js';
+export type { WorkerHost, WorkerHostOptions } from './host/worker-host.js';
+export { createWorkerHost } from './host/worker-host.js';
 export { isProcessAlive, killProcessGroup, reapProcessGroup } from './process-group.js';
 export { buildPrompt } from './prompt.js';
 export {

@@ -48,6 +48,22 @@ type StopReason = 'terminated' | 'timeout' | 'inactivity' | 'output_cap' | 'resu
 const positive = (v: number | undefined): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
 
+/**
+ * The caller's mistakes that startWorker throws for (rather than report through `done`): shared
+ * with the worker host, whose client must throw them in the caller too.
+ */
+export function assertStartable(o: StartWorkerOptions): void {
+  if (!TASK_ID_PATTERN.test(o.task.id)) {
+    throw new TypeError(
+      `startWorker: task id ${JSON.stringify(o.task.id)} cannot name a log file (expected [A-Za-z0-9][A-Za-z0-9._-]*)`,
+    );
+  }
+  const template = o.command ?? DEFAULT_COMMAND;
+  if (template.length === 0 || template[0] === '') {
+    throw new TypeError('startWorker: the command template is empty');
+  }
+}
+
 /** Starts one task as one process. Never throws for a process problem: see `done`. */
 export function startWorker(options: StartWorkerOptions): WorkerProcess {
   return new LocalWorker(options);
@@ -103,16 +119,9 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
 
   constructor(o: StartWorkerOptions) {
     super();
+    assertStartable(o);
     const task = o.task;
-    if (!TASK_ID_PATTERN.test(task.id)) {
-      throw new TypeError(
-        `startWorker: task id ${JSON.stringify(task.id)} cannot name a log file (expected [A-Za-z0-9][A-Za-z0-9._-]*)`,
-      );
-    }
     const template = o.command ?? DEFAULT_COMMAND;
-    if (template.length === 0 || template[0] === '') {
-      throw new TypeError('startWorker: the command template is empty');
-    }
     this.taskId = task.id;
     this.startedAt = new Date();
     this.done = new Promise((r) => {

@@ -170,7 +170,8 @@ export type WorkerErrorCode =
   | 'SPAWN_FAILED'
   | 'AGENT_ERROR'
   | 'USAGE_LIMIT'
-  | 'TERMINATED';
+  | 'TERMINATED'
+  | 'HOST_EXITED';
 
 export interface WorkerEvents {
   spawn: [];
