@@ -5,7 +5,9 @@ import { EventEmitter } from 'node:events';
 import {
   isProcessAlive,
   killProcessGroup,
+  type StartWorkerOptions,
   startWorker,
+  type WorkerHost,
   type WorkerProcess,
   type WorkerResult,
 } from '@program-nova/worker';
@@ -38,6 +40,11 @@ export interface LocalExecutorOptions {
   /** Between SIGTERM and SIGKILL when stopping a worker (and when reaping). */
   killGraceMs?: number;
   resultGraceMs?: number;
+  /**
+   * Start workers from this host process instead of this one (see createWorkerHost): spawning
+   * forks the spawning process, which costs more the more memory it holds. Owned by the caller.
+   */
+  host?: WorkerHost;
 }
 
 const DEFAULT_REAP_GRACE_MS = 3000;
@@ -153,7 +160,8 @@ export class LocalExecutor implements Executor {
   start(spec: TaskRunSpec): Execution {
     const o = this.options;
     const model = spec.task.model ?? spec.model ?? o.model;
-    const worker = startWorker({
+    const start = o.host ? (w: StartWorkerOptions) => o.host!.start(w) : startWorker;
+    const worker = start({
       task: spec.task,
       project: spec.project,
       dependencies: spec.dependencies,

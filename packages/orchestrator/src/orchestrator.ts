@@ -34,6 +34,7 @@ import {
   taskCost,
 } from '@program-nova/state';
 import { openStore, type StateStore } from '@program-nova/state/store';
+import type { WorkerHost } from '@program-nova/worker';
 import { backoffDelay } from './backoff.js';
 import { splitCommand } from './command.js';
 import { OrchestratorError } from './errors.js';
@@ -77,6 +78,11 @@ export interface OrchestratorOptions {
   milestonesFile?: string;
   /** Runs the tasks; default a LocalExecutor built from the worker options here. */
   executor?: Executor;
+  /**
+   * For the default LocalExecutor: start workers from this host process (see @program-nova/worker's
+   * createWorkerHost) instead of from this process. The caller owns it and closes it.
+   */
+  workerHost?: WorkerHost;
   /** Model for tasks without a `Model` column (default: the executor's). */
   model?: string;
   /** Working directory of local workers. */
@@ -246,6 +252,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
         ...(o.inactivityTimeout !== undefined ? { inactivityTimeoutMs: o.inactivityTimeout } : {}),
         ...(o.maxLogBytes !== undefined ? { maxLogBytes: o.maxLogBytes } : {}),
         ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}),
+        ...(o.workerHost !== undefined ? { host: o.workerHost } : {}),
       });
 
     const tasks = this.cascade.tasks;
@@ -708,19 +715,38 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       settling: false,
     };
     this.#running.set(id, r);
-    r.startRecorded = this.#record({
-      type: 'task_started',
-      at: new Date(r.startedAt).toISOString(),
-      id,
-      worker_id: workerId,
-      pid: execution.pid,
-      pgid: execution.pgid,
-      log_path: execution.logPath,
-      model: r.model,
-    }).then(
-      () => this.#safeEmit('task:started', this.#startedEvent(r)),
-      (e: unknown) => this.#onFatal(e),
-    );
+    const recordStart = () =>
+      this.#record({
+        type: 'task_started',
+        at: new Date(r.startedAt).toISOString(),
+        id,
+        worker_id: workerId,
+        pid: execution.pid,
+        pgid: execution.pgid,
+        log_path: execution.logPath,
+        model: r.model,
+      }).then(
+        () => this.#safeEmit('task:started', this.#startedEvent(r)),
+        (e: unknown) => this.#onFatal(e),
+      );
+    if (execution.pid !== null) r.startRecorded = recordStart();
+    else {
+      // The executor learns the pid later (a worker host spawns in another process): record the
+      // start once it is known, so the state never shows a running task without its process; or
+      // when the attempt ends without ever starting. A crash in between leaves a process the state
+      // does not know, which reapStrays finds by its environment.
+      r.startRecorded = new Promise((resolveRecorded) => {
+        let recorded = false;
+        const once = () => {
+          if (recorded) return;
+          recorded = true;
+          execution.off('started', once);
+          resolveRecorded(recordStart());
+        };
+        execution.on('started', once);
+        execution.done.then(once, once);
+      });
+    }
     execution.on('tokens', (t) => {
       r.tokens = t;
       if (t.model) r.model = t.model;

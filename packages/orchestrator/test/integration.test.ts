@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { journalPathFor, readState } from '@program-nova/state/store';
-import { afterEach, describe, expect, it } from 'vitest';
+import { createWorkerHost, type WorkerHost } from '@program-nova/worker';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Orchestrator, type OrchestratorOptions } from '../src/index.js';
 import { scanProcesses } from '../src/proc-scan.js';
 import { type Row, writePlan } from './plan.js';
@@ -26,6 +27,9 @@ type Rec = {
   attempt: number;
 };
 type Entry = { seq: number; type: string; id?: string; [k: string]: unknown };
+
+/** Set by the mode's beforeEach: the run starts its workers from this host. */
+let workerHost: WorkerHost | undefined;
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -89,6 +93,7 @@ function setup(
     retryDelayMs: 50,
     maxRetryDelayMs: 200,
     killGraceMs: 2000,
+    ...(workerHost ? { workerHost } : {}),
     ...options,
   };
   return { ...paths, recordFile, options: options_ };
@@ -124,128 +129,182 @@ function survivors(stateFile: string) {
   return (scanProcesses() ?? []).filter((p) => p.stateFile === stateFile);
 }
 
-describe('Orchestrator with real worker processes', () => {
-  it('keeps exactly maxWorkers busy on a wide plan, never more, deps journaled before every start', async () => {
-    const rows: Row[] = [
-      ...Array.from({ length: 9 }, (_, i): Row => [`W${i}`]),
-      ['X', ['W0', 'W1']],
-      ['Y', ['X', 'W5']],
-    ];
-    // The first three to start (longest chains first) wait for each other: full overlap whatever
-    // the machine's speed; every other task just works for a while.
-    const s = setup(rows, { SLEEP_MS: '200', BARRIER_TASKS: 'W0,W1,W5' });
-    const o = new Orchestrator({ ...s.options, maxWorkers: 3 });
-    const recorded: Entry[] = [];
-    o.on('recorded', (e) => recorded.push(e as Entry));
-    const result = await o.run({ checkInterval: 100 });
-    expect(result.outcome).toBe('completed');
-    const recs = records(s.recordFile);
-    expect(recs.filter((r) => r.event === 'start')).toHaveLength(rows.length);
-    expect(maxOverlap(recs)).toBe(3);
-    expect(recs.filter((r) => r.event === 'start' && r.depsJournaled !== true)).toEqual([]);
-    // And in the journal: each dependent's start comes after its dependencies' completions.
-    const seqOf = (type: string, id: string) =>
-      recorded.find((e) => e.type === type && e.id === id)!.seq;
-    expect(seqOf('task_started', 'X')).toBeGreaterThan(seqOf('task_completed', 'W1'));
-    expect(seqOf('task_started', 'Y')).toBeGreaterThan(seqOf('task_completed', 'X'));
-    const state = await readState(s.stateFile);
-    expect(
-      Object.values(state.tasks).every((t) => t.status === 'completed' && t.exit_code === 0),
-    ).toBe(true);
-    expect(survivors(s.stateFile)).toEqual([]);
-  });
-
-  it('starts the critical path first on a plan built to show it', async () => {
-    const rows: Row[] = [['A'], ['B'], ['C'], ['D'], ['E'], ['F', ['E']], ['G', ['F']]];
-    const s = setup(rows, { SLEEP_MS: '20' });
-    const o = new Orchestrator({ ...s.options, maxWorkers: 1 });
-    await o.run({ checkInterval: 100 });
-    const order = records(s.recordFile)
-      .filter((r) => r.event === 'start')
-      .map((r) => r.id);
-    expect(order).toEqual(['E', 'F', 'A', 'B', 'C', 'D', 'G']);
-  });
-
-  it('a failing task blocks exactly its transitive dependents; independent branches complete', async () => {
-    const rows: Row[] = [
-      ['A'],
-      ['B', ['A']],
-      ['C', ['B']],
-      ['D', ['C']],
-      ['E', ['A']],
-      ['F'],
-      ['G', ['E', 'F']],
-    ];
-    const s = setup(rows, { SLEEP_MS: '30', FAIL_TASKS: 'B' });
-    const o = new Orchestrator({ ...s.options, maxWorkers: 2 });
-    const result = await o.run({ checkInterval: 100 });
-    expect(result.outcome).toBe('failed');
-    const started = new Set(
-      records(s.recordFile)
-        .filter((r) => r.event === 'start')
-        .map((r) => r.id),
-    );
-    expect([...started].sort()).toEqual(['A', 'B', 'E', 'F', 'G']);
-    const state = await readState(s.stateFile);
-    expect(state.tasks.B).toMatchObject({
-      status: 'failed',
-      failure_kind: 'exit_code',
-      exit_code: 1,
+// The same scenarios with workers started in this process and from a worker host process.
+for (const mode of ['in process', 'from a worker host'] as const) {
+  describe(`Orchestrator with real worker processes (${mode})`, () => {
+    beforeEach(() => {
+      workerHost = mode === 'from a worker host' ? createWorkerHost() : undefined;
     });
-    expect(state.tasks.B!.error).toBeTruthy();
-    for (const id of ['C', 'D']) expect(state.tasks[id]!.status).toBe('pending');
-    for (const id of ['A', 'E', 'F', 'G']) expect(state.tasks[id]!.status).toBe('completed');
-    expect(result.summary).toMatchObject({ completed: 4, failed: 1, blocked: 2, pending: 0 });
-  });
+    afterEach(async () => {
+      await workerHost?.close();
+      workerHost = undefined;
+    });
 
-  it('retries a flaky task with backoff: succeeds on the third attempt', async () => {
-    const s = setup(
-      [
-        ['F', [], { retries: 2 }],
-        ['G', ['F']],
-      ],
-      { SLEEP_MS: '20', FLAKY_TASKS: 'F:2' },
-    );
-    const o = new Orchestrator({ ...s.options });
-    const recorded: Entry[] = [];
-    o.on('recorded', (e) => recorded.push(e as Entry));
-    const result = await o.run({ checkInterval: 100 });
-    expect(result.outcome).toBe('completed');
-    const starts = records(s.recordFile).filter((r) => r.event === 'start' && r.id === 'F');
-    expect(starts.map((r) => r.attempt)).toEqual([1, 2, 3]);
-    const j = recorded.filter((e) => e.id === 'F');
-    const failures = j.filter((e) => e.type === 'task_failed');
-    expect(failures).toHaveLength(2);
-    // Each retry started no earlier than the retry time recorded with the failure before it.
-    for (const f of failures) {
-      const next = j.find((e) => e.type === 'task_started' && e.seq > f.seq)!;
-      expect(Date.parse(next.at as string)).toBeGreaterThanOrEqual(
-        Date.parse(f.retry_at as string),
+    it('keeps exactly maxWorkers busy on a wide plan, never more, deps journaled before every start', async () => {
+      const rows: Row[] = [
+        ...Array.from({ length: 9 }, (_, i): Row => [`W${i}`]),
+        ['X', ['W0', 'W1']],
+        ['Y', ['X', 'W5']],
+      ];
+      // The first three to start (longest chains first) wait for each other: full overlap whatever
+      // the machine's speed; every other task just works for a while.
+      const s = setup(rows, { SLEEP_MS: '200', BARRIER_TASKS: 'W0,W1,W5' });
+      const o = new Orchestrator({ ...s.options, maxWorkers: 3 });
+      const recorded: Entry[] = [];
+      o.on('recorded', (e) => recorded.push(e as Entry));
+      const result = await o.run({ checkInterval: 100 });
+      expect(result.outcome).toBe('completed');
+      const recs = records(s.recordFile);
+      expect(recs.filter((r) => r.event === 'start')).toHaveLength(rows.length);
+      expect(maxOverlap(recs)).toBe(3);
+      expect(recs.filter((r) => r.event === 'start' && r.depsJournaled !== true)).toEqual([]);
+      // And in the journal: each dependent's start comes after its dependencies' completions.
+      const seqOf = (type: string, id: string) =>
+        recorded.find((e) => e.type === type && e.id === id)!.seq;
+      expect(seqOf('task_started', 'X')).toBeGreaterThan(seqOf('task_completed', 'W1'));
+      expect(seqOf('task_started', 'Y')).toBeGreaterThan(seqOf('task_completed', 'X'));
+      // Every start is journaled with the process it started (a host reports the pid later).
+      const starts = recorded.filter((e) => e.type === 'task_started');
+      expect(starts).toHaveLength(rows.length);
+      const pids = new Set(recs.filter((r) => r.event === 'start').map((r) => r.pid));
+      for (const e of starts) expect(pids.has(e.pid as number), JSON.stringify(e)).toBe(true);
+      const state = await readState(s.stateFile);
+      expect(
+        Object.values(state.tasks).every((t) => t.status === 'completed' && t.exit_code === 0),
+      ).toBe(true);
+      expect(survivors(s.stateFile)).toEqual([]);
+    });
+
+    it('starts the critical path first on a plan built to show it', async () => {
+      const rows: Row[] = [['A'], ['B'], ['C'], ['D'], ['E'], ['F', ['E']], ['G', ['F']]];
+      const s = setup(rows, { SLEEP_MS: '20' });
+      const o = new Orchestrator({ ...s.options, maxWorkers: 1 });
+      await o.run({ checkInterval: 100 });
+      const order = records(s.recordFile)
+        .filter((r) => r.event === 'start')
+        .map((r) => r.id);
+      expect(order).toEqual(['E', 'F', 'A', 'B', 'C', 'D', 'G']);
+    });
+
+    it('a failing task blocks exactly its transitive dependents; independent branches complete', async () => {
+      const rows: Row[] = [
+        ['A'],
+        ['B', ['A']],
+        ['C', ['B']],
+        ['D', ['C']],
+        ['E', ['A']],
+        ['F'],
+        ['G', ['E', 'F']],
+      ];
+      const s = setup(rows, { SLEEP_MS: '30', FAIL_TASKS: 'B' });
+      const o = new Orchestrator({ ...s.options, maxWorkers: 2 });
+      const result = await o.run({ checkInterval: 100 });
+      expect(result.outcome).toBe('failed');
+      const started = new Set(
+        records(s.recordFile)
+          .filter((r) => r.event === 'start')
+          .map((r) => r.id),
       );
-    }
-    const d1 = Date.parse(failures[0]!.retry_at as string) - Date.parse(failures[0]!.at as string);
-    const d2 = Date.parse(failures[1]!.retry_at as string) - Date.parse(failures[1]!.at as string);
-    expect(d1).toBeGreaterThanOrEqual(25 - 1);
-    expect(d2).toBeGreaterThanOrEqual(50 - 1);
-    expect((await readState(s.stateFile)).tasks.F).toMatchObject({
-      status: 'completed',
-      attempts: 3,
+      expect([...started].sort()).toEqual(['A', 'B', 'E', 'F', 'G']);
+      const state = await readState(s.stateFile);
+      expect(state.tasks.B).toMatchObject({
+        status: 'failed',
+        failure_kind: 'exit_code',
+        exit_code: 1,
+      });
+      expect(state.tasks.B!.error).toBeTruthy();
+      for (const id of ['C', 'D']) expect(state.tasks[id]!.status).toBe('pending');
+      for (const id of ['A', 'E', 'F', 'G']) expect(state.tasks[id]!.status).toBe('completed');
+      expect(result.summary).toMatchObject({ completed: 4, failed: 1, blocked: 2, pending: 0 });
+    });
+
+    it('retries a flaky task with backoff: succeeds on the third attempt', async () => {
+      const s = setup(
+        [
+          ['F', [], { retries: 2 }],
+          ['G', ['F']],
+        ],
+        { SLEEP_MS: '20', FLAKY_TASKS: 'F:2' },
+      );
+      const o = new Orchestrator({ ...s.options });
+      const recorded: Entry[] = [];
+      o.on('recorded', (e) => recorded.push(e as Entry));
+      const result = await o.run({ checkInterval: 100 });
+      expect(result.outcome).toBe('completed');
+      const starts = records(s.recordFile).filter((r) => r.event === 'start' && r.id === 'F');
+      expect(starts.map((r) => r.attempt)).toEqual([1, 2, 3]);
+      const j = recorded.filter((e) => e.id === 'F');
+      const failures = j.filter((e) => e.type === 'task_failed');
+      expect(failures).toHaveLength(2);
+      // Each retry started no earlier than the retry time recorded with the failure before it.
+      for (const f of failures) {
+        const next = j.find((e) => e.type === 'task_started' && e.seq > f.seq)!;
+        expect(Date.parse(next.at as string)).toBeGreaterThanOrEqual(
+          Date.parse(f.retry_at as string),
+        );
+      }
+      const d1 =
+        Date.parse(failures[0]!.retry_at as string) - Date.parse(failures[0]!.at as string);
+      const d2 =
+        Date.parse(failures[1]!.retry_at as string) - Date.parse(failures[1]!.at as string);
+      expect(d1).toBeGreaterThanOrEqual(25 - 1);
+      expect(d2).toBeGreaterThanOrEqual(50 - 1);
+      expect((await readState(s.stateFile)).tasks.F).toMatchObject({
+        status: 'completed',
+        attempts: 3,
+      });
+    });
+
+    it('failFast starts nothing new after a failure', async () => {
+      const s = setup([['A'], ['B'], ['C']], { SLEEP_MS: '20', FAIL_TASKS: 'A' });
+      const o = new Orchestrator({ ...s.options, maxWorkers: 1, failFast: true });
+      const result = await o.run({ checkInterval: 100 });
+      expect(result.outcome).toBe('fail_fast');
+      expect(
+        records(s.recordFile)
+          .filter((r) => r.event === 'start')
+          .map((r) => r.id),
+      ).toEqual(['A']);
+      expect(result.summary).toMatchObject({ failed: 1, pending: 2, completed: 0 });
+    });
+
+    it('stop() with agents that ignore SIGTERM: after the grace every group is killed, tasks pending', async () => {
+      const require = createRequire(import.meta.url);
+      const agent = join(
+        dirname(require.resolve('@program-nova/simulated-agent/package.json')),
+        'simulated-agent.mjs',
+      );
+      const s = setup([['A'], ['B'], ['C', ['A']]], { SIM_HANG_TASKS: 'A,B' });
+      const o = new Orchestrator({
+        ...s.options,
+        workerCommand: [process.execPath, agent, '--ignore-sigterm', '--spawn-child'],
+        workerStdin: '{prompt}',
+        killGraceMs: 300,
+        maxWorkers: 2,
+      });
+      const started: { id: string; pid: number | null }[] = [];
+      o.on('task:started', (e) => started.push({ id: e.id, pid: e.pid }));
+      const done = o.run({ checkInterval: 100 });
+      await until('A and B running', () => started.length === 2);
+      await wait(300); // let each agent start its grandchild
+      await o.stop({ reason: 'stopped by the test' });
+      const result = await done;
+      expect(result.outcome).toBe('interrupted');
+      for (const { pid } of started) expect(liveMembers(pid!)).toEqual([]);
+      expect(survivors(s.stateFile)).toEqual([]);
+      const state = await readState(s.stateFile);
+      for (const id of ['A', 'B']) {
+        expect(state.tasks[id]).toMatchObject({
+          status: 'pending',
+          failure_kind: 'interrupted',
+          error: 'stopped by the test',
+        });
+      }
     });
   });
+}
 
-  it('failFast starts nothing new after a failure', async () => {
-    const s = setup([['A'], ['B'], ['C']], { SLEEP_MS: '20', FAIL_TASKS: 'A' });
-    const o = new Orchestrator({ ...s.options, maxWorkers: 1, failFast: true });
-    const result = await o.run({ checkInterval: 100 });
-    expect(result.outcome).toBe('fail_fast');
-    expect(
-      records(s.recordFile)
-        .filter((r) => r.event === 'start')
-        .map((r) => r.id),
-    ).toEqual(['A']);
-    expect(result.summary).toMatchObject({ failed: 1, pending: 2, completed: 0 });
-  });
-
+describe('Orchestrator runs killed from outside', () => {
   it('SIGKILLed mid-run, then run again: every task completes, none completed runs twice, no orphan', async () => {
     const rows: Row[] = [['A'], ['B'], ['C', ['A']], ['D', ['B']], ['E', ['C', 'D']], ['S']];
     // S hangs on its first attempt (and has a grandchild): a survivor the next run must reap.
@@ -341,39 +400,5 @@ describe('Orchestrator with real worker processes', () => {
     const o = new Orchestrator({ ...s.options, maxWorkers: 2 });
     const result = await o.run({ checkInterval: 100 });
     expect(result.outcome).toBe('completed');
-  });
-
-  it('stop() with agents that ignore SIGTERM: after the grace every group is killed, tasks pending', async () => {
-    const require = createRequire(import.meta.url);
-    const agent = join(
-      dirname(require.resolve('@program-nova/simulated-agent/package.json')),
-      'simulated-agent.mjs',
-    );
-    const s = setup([['A'], ['B'], ['C', ['A']]], { SIM_HANG_TASKS: 'A,B' });
-    const o = new Orchestrator({
-      ...s.options,
-      workerCommand: [process.execPath, agent, '--ignore-sigterm', '--spawn-child'],
-      workerStdin: '{prompt}',
-      killGraceMs: 300,
-      maxWorkers: 2,
-    });
-    const started: { id: string; pid: number | null }[] = [];
-    o.on('task:started', (e) => started.push({ id: e.id, pid: e.pid }));
-    const done = o.run({ checkInterval: 100 });
-    await until('A and B running', () => started.length === 2);
-    await wait(300); // let each agent start its grandchild
-    await o.stop({ reason: 'stopped by the test' });
-    const result = await done;
-    expect(result.outcome).toBe('interrupted');
-    for (const { pid } of started) expect(liveMembers(pid!)).toEqual([]);
-    expect(survivors(s.stateFile)).toEqual([]);
-    const state = await readState(s.stateFile);
-    for (const id of ['A', 'B']) {
-      expect(state.tasks[id]).toMatchObject({
-        status: 'pending',
-        failure_kind: 'interrupted',
-        error: 'stopped by the test',
-      });
-    }
   });
 });
