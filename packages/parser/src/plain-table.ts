@@ -12,7 +12,8 @@
  * hand-built ones. Anything else returns undefined and the caller parses the text with micromark as
  * before. Property tests compare the result with micromark on generated tables, near misses included.
  */
-import type { AlignType, Table, TableCell, TableRow } from 'mdast';
+import type { AlignType, PhrasingContent, Table, TableCell, TableRow } from 'mdast';
+import type { Point } from './cell-text.js';
 
 /**
  * How many tables the fast path took from this builder, and how many of their body rows were parsed
@@ -22,12 +23,15 @@ export const plainTableStats = { built: 0, parsedRows: 0 };
 
 /** Characters that can start inline syntax or change how text is read: their presence means "not plain". */
 const NOT_PLAIN = /[\\`*_<&[\]!~\t\0]/;
+/** The same without the backtick: a body row may hold simple code spans (see codeSpans). */
+const NOT_PLAIN_ROW = /[\\*_<&[\]!~\t\0]/;
 /** A CR that is not part of CRLF ends a line for micromark but not for the line split here. */
 const LONE_CR = /\r(?!\n)/;
 
 const PIPE = 124; // |
 const SPACE = 32;
 const CR = 13;
+const BACKTICK = 96;
 
 interface Cell {
   /** Offsets in the line: the cell's span and its trimmed content. */
@@ -141,13 +145,12 @@ export function buildPlainTable(
   for (let i = 0; i < lines.length; i++) {
     if (i === 1) continue;
     const row = lines[i]!;
-    if (i > 0 && NOT_PLAIN.test(row.text)) {
+    const built = i === 0 ? plainRow(row, header) : bodyRow(row);
+    if (built === undefined) {
       if (parseRows === undefined) return undefined;
       others.push(row);
-      rows.push(undefined);
-      continue;
     }
-    rows.push(plainRow(row, i === 0 ? header : splitRow(row.text)));
+    rows.push(built);
   }
   if (others.length > 0) {
     const parsed = parseRows!(`${headerLine}\n${delimiterLine}\n`, others);
@@ -174,6 +177,71 @@ export function buildPlainTable(
   };
 }
 
+/** A body row built by hand, or undefined when micromark has to read it. */
+function bodyRow(row: RowLine): TableRow | undefined {
+  if (NOT_PLAIN_ROW.test(row.text)) return undefined;
+  const split = splitRow(row.text);
+  if (row.text.includes('`')) {
+    for (const cell of split) {
+      if (!simpleCodeSpans(row.text, cell.contentStart, cell.contentEnd)) return undefined;
+    }
+  }
+  return plainRow(row, split);
+}
+
+/**
+ * True when the backticks in text[from, to) are single (no two side by side) and even in number:
+ * then, with no other inline syntax around, they pair up left to right into code spans (a span
+ * opens at a backtick and closes at the next run of exactly one). Cells are split before inline
+ * parsing, so a span never reaches into another cell.
+ */
+function simpleCodeSpans(text: string, from: number, to: number): boolean {
+  let count = 0;
+  for (let i = text.indexOf('`', from); i !== -1 && i < to; i = text.indexOf('`', i + 1)) {
+    if (text.charCodeAt(i + 1) === BACKTICK) return false;
+    count++;
+  }
+  return count % 2 === 0;
+}
+
+/**
+ * Children of a cell's content text[from, to): text and code spans (already known to be simple).
+ * A code span's value drops one space at each end when it has one at both ends and is not only
+ * spaces, as CommonMark says.
+ */
+function inlineChildren(
+  text: string,
+  from: number,
+  to: number,
+  point: (column: number) => Point,
+): PhrasingContent[] {
+  const out: PhrasingContent[] = [];
+  let at = from;
+  const literal = (end: number) => {
+    if (end > at)
+      out.push({
+        type: 'text',
+        value: text.slice(at, end),
+        position: { start: point(at), end: point(end) },
+      });
+  };
+  for (let open = text.indexOf('`', at); open !== -1 && open < to; open = text.indexOf('`', at)) {
+    const close = text.indexOf('`', open + 1);
+    literal(open);
+    let value = text.slice(open + 1, close);
+    if (value.startsWith(' ') && value.endsWith(' ') && /[^ ]/.test(value))
+      value = value.slice(1, -1);
+    out.push({
+      type: 'inlineCode',
+      value,
+      position: { start: point(open), end: point(close + 1) },
+    });
+    at = close + 1;
+  }
+  literal(to);
+  return out;
+}
+
 function plainRow(row: RowLine, split: Cell[]): TableRow {
   const { text, offset, line } = row;
   const point = (column: number) => ({ line, column: column + 1, offset: offset + column });
@@ -181,16 +249,7 @@ function plainRow(row: RowLine, split: Cell[]): TableRow {
   for (const cell of split) {
     cells.push({
       type: 'tableCell',
-      children:
-        cell.contentEnd > cell.contentStart
-          ? [
-              {
-                type: 'text',
-                value: text.slice(cell.contentStart, cell.contentEnd),
-                position: { start: point(cell.contentStart), end: point(cell.contentEnd) },
-              },
-            ]
-          : [],
+      children: inlineChildren(text, cell.contentStart, cell.contentEnd, point),
       position: { start: point(cell.start), end: point(cell.end) },
     });
   }
