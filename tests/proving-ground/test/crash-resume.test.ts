@@ -15,6 +15,7 @@ import {
   tempDir,
   WORKERS,
   waitFor,
+  workerHostOf,
   writePlan,
 } from './helpers.js';
 
@@ -117,6 +118,7 @@ test(`SIGKILL of nova run at ${ROUNDS} random instants of a ${TASKS}-task run lo
     const extraMs = Math.floor(rand() * 120);
     const interruptFirst = rand() < 0.25;
     const interruptMs = Math.floor(rand() * 60);
+    const killHostToo = rand() < 0.5;
     const run = startNova(args, dir, env(String(round)));
     let exited = false;
     void run.exited.then(() => {
@@ -144,6 +146,11 @@ test(`SIGKILL of nova run at ${ROUNDS} random instants of a ${TASKS}-task run lo
       run.child.kill('SIGINT');
       await new Promise((r) => setTimeout(r, interruptMs));
     }
+    // Half the rounds kill nova's worker host too, an instant before nova (the whole program
+    // dies at once, as under the out-of-memory killer): its workers are orphaned and only the
+    // restart's reaping can stop them. Otherwise the host, left alone, stops them itself.
+    const host = killHostToo ? workerHostOf(run.child.pid as number) : null;
+    if (host !== null) process.kill(host, 'SIGKILL');
     run.child.kill('SIGKILL');
     const end = await run.exited;
     if (end.code === 130) {
@@ -158,7 +165,7 @@ test(`SIGKILL of nova run at ${ROUNDS} random instants of a ${TASKS}-task run lo
     unchecked.push(round);
     // Workers the kill orphaned: what the next run must reap (the check below is not vacuous).
     const liveNow = liveByGroup();
-    if ([...groupsOfRun(round)].some((g) => liveNow.has(g))) killsWithOrphans++;
+    if (host !== null && [...groupsOfRun(round)].some((g) => liveNow.has(g))) killsWithOrphans++;
 
     const done = await completedIds(stateFile);
     for (const id of completedIn.keys()) {

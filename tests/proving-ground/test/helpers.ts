@@ -158,6 +158,27 @@ export function liveByGroup(): Map<number, number[]> {
   return groups;
 }
 
+/**
+ * The worker host `nova run` started (a child of `novaPid` running the worker package's
+ * host-process.js), or null when there is none (yet).
+ */
+export function workerHostOf(novaPid: number): number | null {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== novaPid) continue;
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('host-process.js')) {
+        return Number(name);
+      }
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return null;
+}
+
 /** True when the process exists and is not a zombie. */
 export function isLive(pid: number): boolean {
   try {

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { Orchestrator, type RunResult } from '@program-nova/orchestrator';
 import { parseCascadeFile } from '@program-nova/parser';
 import { ensureDirectory } from '@program-nova/state/store';
+import { createWorkerHost, type WorkerHost } from '@program-nova/worker';
 import { CliError, EXIT } from '../core/cli-error.js';
 import type { CommandContext } from '../core/command.js';
 import { formatDuration } from '../core/duration.js';
@@ -34,6 +35,22 @@ export async function runPlan(
   settings: RunSettings,
   options: RunPlanOptions = {},
 ): Promise<number> {
+  // Workers are spawned from a lean host process (fork costs grow with the forking process's
+  // memory). Started first so that it boots while the plan is parsed.
+  const workerHost = createWorkerHost({ env: options.workerEnv ?? ctx.env });
+  try {
+    return await runPlanWith(ctx, settings, options, workerHost);
+  } finally {
+    await workerHost.close();
+  }
+}
+
+async function runPlanWith(
+  ctx: CommandContext,
+  settings: RunSettings,
+  options: RunPlanOptions,
+  workerHost: WorkerHost,
+): Promise<number> {
   const c = ctx.colors.stdout;
   // Parsed in a worker thread: the markdown trees never enter this long-lived heap, which keeps
   // every fork of a worker (its cost grows with this process's memory) cheap.
@@ -57,6 +74,7 @@ export async function runPlan(
     failFast: settings.failFast,
     cwd: options.workerCwd ?? ctx.cwd,
     env: options.workerEnv ?? ctx.env,
+    workerHost,
   });
   // Ctrl-C from here on stops the run cleanly (a second one kills at once).
   const disposeSignals = orchestrator.handleSignals();

@@ -35,9 +35,11 @@ const child = process.env.PG_GRANDCHILD ? spawn('sleep', ['600'], { stdio: 'igno
 // PG_HANG_IF_ORPHANED: like a real agent (which works for minutes), a worker whose orchestrator died
 // does not finish by itself in the few milliseconds before a restart: it stays until it is reaped.
 const parentAtStart = process.ppid;
+// Its parent is nova's worker host (host-process.js), or nova itself (bin.js) when it spawns inline.
 const parentIsNova = (() => {
   try {
-    return readFileSync(`/proc/${parentAtStart}/cmdline`, 'utf8').includes('bin.js');
+    const cmdline = readFileSync(`/proc/${parentAtStart}/cmdline`, 'utf8');
+    return cmdline.includes('host-process.js') || cmdline.includes('bin.js');
   } catch {
     return false;
   }
