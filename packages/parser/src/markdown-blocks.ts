@@ -11,19 +11,25 @@
  *     extension and full inline syntax, only the runs whose source contains a `|` (a GFM table needs
  *     one), plus each heading on its own (for its inline text);
  *  3. shifts the positions of the re-parsed nodes back into the file.
- * Most task tables never reach step 2: a run made only of one-line ATX headings and "plain" table
- * paragraphs (every line starts with `|` in column 1, the second line is a delimiter row with as many
- * cells as the first, and no character that could start inline syntax or an escape) gets its tables
- * from buildPlainTable (plain-table.ts), which writes the nodes micromark would make. That is safe
- * because for such text the table extension's only freedom is where cells split and where their
- * trimmed text sits, which the builder reproduces exactly (property tests compare it with micromark
- * node for node, positions included); every other run takes the micromark path below unchanged.
  * A blank line ends every paragraph and table, so each run parses the same alone as in the file, as
  * long as the table extension only turned paragraph text into tables: that is checked for every run,
  * and a run where a table changed the blocks around it (a table cut short by an HTML line, a table
  * after a lazy blockquote line) sends the whole file down the plain whole-file path. So do link
  * reference definitions, the one thing that crosses runs (a `[x][ref]` in a cell needs the
  * `[ref]: url` line). Property tests check that both paths agree.
+ *
+ * The plain-table path: most task tables never reach micromark's table parse. A run made only of
+ * one-line ATX headings and table paragraphs whose every line starts with `|` in column 1, whose
+ * header and delimiter rows are closed by a pipe, hold no inline syntax and have as many cells, gets
+ * its tables from buildPlainTable (plain-table.ts), which writes the nodes micromark would make for
+ * every body row without inline syntax (or with only simple code spans) and hands the other rows to
+ * micromark after the table's header (parseRows). Such a run needs none of the checks above: a line
+ * starting with `|` after a header and delimiter row is always a body row (no other block starts
+ * with `|`), an ATX heading ends a table just as it ends a paragraph, and a row's cells depend on its
+ * own line alone (they split at every unescaped `|` before inline parsing). For a row without inline
+ * syntax the table extension has nothing left to decide but where cells split and where their
+ * trimmed text sits, which the builder reproduces exactly; property tests compare it with micromark
+ * node for node, positions included, and check that near misses take the micromark path.
  */
 import type { Heading, Nodes, Root, RootContent, Table, TableRow } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
