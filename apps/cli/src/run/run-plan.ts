@@ -15,6 +15,7 @@ import { formatCost } from '../core/format.js';
 import { type DashboardServer, startDashboardServer } from '../dashboard-server/index.js';
 import { diagnosticLines } from '../render/diagnostic-lines.js';
 import { blockedLines, countsLine, failureLines, usageLine } from '../render/state-report.js';
+import { keepHeapTight } from './heap.js';
 import { checkWorkerCommand, type RunSettings } from './settings.js';
 import { LiveView, PlainView, type RunView } from './view.js';
 import { waitForSignal } from './wait.js';
@@ -38,6 +39,7 @@ export async function runPlan(
   // Workers are spawned from a lean host process (fork costs grow with the forking process's
   // memory). Started first so that it boots while the plan is parsed.
   const workerHost = createWorkerHost({ env: options.workerEnv ?? ctx.env });
+  keepHeapTight();
   try {
     return await runPlanWith(ctx, settings, options, workerHost);
   } finally {
@@ -52,9 +54,10 @@ async function runPlanWith(
   workerHost: WorkerHost,
 ): Promise<number> {
   const c = ctx.colors.stdout;
-  // Parsed in a worker thread: the markdown trees never enter this long-lived heap, which keeps
-  // every fork of a worker (its cost grows with this process's memory) cheap.
-  const cascade = await parseCascadeFile(settings.planFile, { thread: true });
+  // Parsed here, not in a thread: workers are forked by the host process, so this heap's size no
+  // longer costs anything per spawn, and a thread's second heap and module graph weighed more at
+  // the peak than the parse's garbage does under the heap limits set above.
+  const cascade = await parseCascadeFile(settings.planFile);
   if (cascade.warnings.length > 0) {
     ctx.stderr.write(`${diagnosticLines([], cascade.warnings, ctx.colors.stderr).join('\n')}\n`);
   }
