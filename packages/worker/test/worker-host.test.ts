@@ -47,7 +47,8 @@ describe('createWorkerHost', () => {
     expect(r.ok).toBe(true);
     expect(typeof w.pid).toBe('number');
     expect(w.pgid).toBe(w.pid);
-    expect(w.pid).not.toBe(host.pid);
+    expect(host.pids).toHaveLength(1);
+    expect(w.pid).not.toBe(host.pids[0]);
     expect(w.argv[0]).toBe(NODE);
     expect(r.usage.output_tokens).toBeGreaterThan(0);
     expect(tokens.length).toBeGreaterThan(0);
@@ -72,6 +73,28 @@ describe('createWorkerHost', () => {
     expect(r.error.message.split('\n')[0]).toContain('exited with code 3: boom');
     const missing = failed(await host.start(base({ command: ['no-such-command-nova-x'] })).done);
     expect(missing.error).toMatchObject({ code: 'COMMAND_NOT_FOUND', retryable: false });
+  });
+
+  it('spreads workers over its host processes, the least busy first', async () => {
+    const pool = createWorkerHost({ processes: 2 });
+    try {
+      const workers = ['P1', 'P2', 'P3', 'P4'].map((id) =>
+        pool.start(base({ task: task(id), command: sim('--hang') })),
+      );
+      await Promise.all(workers.map((w) => new Promise<void>((r) => w.once('spawn', () => r()))));
+      expect(pool.pids).toHaveLength(2);
+      const parentOf = (pid: number) => {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      };
+      const parents = workers.map((w) => parentOf(w.pid as number));
+      expect(parents.filter((p) => p === pool.pids[0])).toHaveLength(2);
+      expect(parents.filter((p) => p === pool.pids[1])).toHaveLength(2);
+      await Promise.all(workers.map((w) => w.terminate()));
+      for (const w of workers) expect(failed(await w.done).error.code).toBe('TERMINATED');
+    } finally {
+      await pool.close();
+    }
   });
 
   it('throws in the caller for what startWorker throws for', () => {
@@ -109,7 +132,7 @@ describe('createWorkerHost', () => {
     const w = host.start(base({ command: sim('--hang') }));
     await new Promise<void>((r) => w.once('spawn', () => r()));
     const pgid = w.pgid as number;
-    process.kill(host.pid as number, 'SIGKILL');
+    process.kill(host.pids[0] as number, 'SIGKILL');
     const r = failed(await w.done);
     expect(r.error).toMatchObject({ code: 'HOST_EXITED', kind: 'interrupted' });
     expect(r.error.message).toContain('SIGKILL');
@@ -127,7 +150,7 @@ describe('createWorkerHost', () => {
       const w = host.start({ task: { id: 'H1', name: 'h', description: 'd', branch: 'b', group: 'g', dependsOn: [] },
         project: 'P', logsDir: ${JSON.stringify(join(dir, 'logs'))}, killGraceMs: 500,
         command: [process.execPath, ${JSON.stringify(SIM)}, '--hang', '--spawn-child'] });
-      w.once('spawn', () => console.log(JSON.stringify({ host: host.pid, pgid: w.pgid })));
+      w.once('spawn', () => console.log(JSON.stringify({ host: host.pids[0], pgid: w.pgid })));
       setInterval(() => {}, 1000);`;
     const child = spawn(NODE, ['--input-type=module', '-e', client], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -154,7 +177,7 @@ describe('createWorkerHost', () => {
   it('lets its caller exit while idle, and close() waits for running workers to stop', async () => {
     const w = host.start(base({ command: sim('--hang') }));
     await new Promise<void>((r) => w.once('spawn', () => r()));
-    const hostPid = host.pid as number;
+    const hostPid = host.pids[0] as number;
     await host.close();
     expect(alive(hostPid)).toBe(false);
     expect(failed(await w.done).error.code).toBe('TERMINATED');

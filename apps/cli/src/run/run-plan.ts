@@ -3,6 +3,7 @@
  * the dashboard if asked, runs the orchestrator with a live or plain view, prints the summary and
  * resolves to the exit code (0 all done, 1 failed/blocked/stopped early, 130 interrupted).
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Orchestrator, type RunResult } from '@program-nova/orchestrator';
 import { parseCascadeFile } from '@program-nova/parser';
@@ -36,9 +37,13 @@ export async function runPlan(
   settings: RunSettings,
   options: RunPlanOptions = {},
 ): Promise<number> {
-  // Workers are spawned from a lean host process (fork costs grow with the forking process's
-  // memory). Started first so that it boots while the plan is parsed.
-  const workerHost = createWorkerHost({ env: options.workerEnv ?? ctx.env });
+  // Workers are spawned from lean host processes (fork costs grow with the forking process's
+  // memory), two where there are cores for them: each spawns on its own core while this process
+  // schedules. Started first so that they boot while the plan is parsed.
+  const workerHost = createWorkerHost({
+    env: options.workerEnv ?? ctx.env,
+    processes: Math.min(2, availableParallelism(), settings.maxWorkers),
+  });
   keepHeapTight();
   try {
     return await runPlanWith(ctx, settings, options, workerHost);

@@ -17,21 +17,26 @@ import { deserializeResult, type FromHost, type ToHost, workerTaskOf } from './p
 
 export interface WorkerHostOptions {
   /**
-   * Environment of the host process, and of every worker whose start names no `env` of its own
+   * Environment of the host processes, and of every worker whose start names no `env` of its own
    * (default process.env, as it is now).
    */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Host processes to spread the workers over (default 1). Each spawns on a core of its own, so on
+   * a machine with cores to spare two start short tasks faster than one.
+   */
+  processes?: number;
 }
 
-/** Starts workers from a separate, lean host process. `start` keeps startWorker's contract. */
+/** Starts workers from separate, lean host processes. `start` keeps startWorker's contract. */
 export interface WorkerHost {
-  /** Pid of the host process now running (null before the first start or after it exited). */
-  readonly pid: number | null;
+  /** Pids of the host processes now running. */
+  readonly pids: readonly number[];
   /** Like `startWorker`, except that `pid`, `pgid` and `argv` are known from the `spawn` event on. */
   start(options: StartWorkerOptions): WorkerProcess;
   /**
-   * Closes the channel: the host stops any worker still running and exits. Resolves once it has
-   * exited. Starting again afterwards starts a new host.
+   * The hosts stop any worker still running, report their outcomes and exit. Resolves once they
+   * have exited. Starting again afterwards starts new hosts.
    */
   close(): Promise<void>;
 }
@@ -41,33 +46,73 @@ const MAX_HOST_CRASHES = 3;
 
 type Channel = { ref(): void; unref(): void };
 
+const SCRIPT = fileURLToPath(new URL('./host-process.js', import.meta.url));
+
 export function createWorkerHost(options: WorkerHostOptions = {}): WorkerHost {
-  return new HostClient(options.env ?? process.env);
+  const count = Math.max(1, Math.floor(options.processes ?? 1));
+  return new HostPool(options.env ?? process.env, count);
 }
 
-class HostClient implements WorkerHost {
+class HostPool implements WorkerHost {
   readonly #env: NodeJS.ProcessEnv;
-  readonly #script = fileURLToPath(new URL('./host-process.js', import.meta.url));
+  readonly #hosts: HostProcess[];
+  #next = 0;
+
+  constructor(env: NodeJS.ProcessEnv, count: number) {
+    this.#env = env;
+    // Booted now, while the caller still has work of its own (parsing a plan) to overlap with.
+    this.#hosts = Array.from({ length: count }, () => new HostProcess(env));
+  }
+
+  get pids(): number[] {
+    return this.#hosts.map((h) => h.pid).filter((pid): pid is number => pid !== null);
+  }
+
+  start(options: StartWorkerOptions): WorkerProcess {
+    assertStartable(options);
+    const { env, ...rest } = options;
+    const o: StartWorkerOptions = {
+      ...rest,
+      task: workerTaskOf(options.task),
+      logsDir: resolve(options.logsDir),
+      ...(options.cwd !== undefined ? { cwd: resolve(options.cwd) } : {}),
+      ...(options.stateFile !== undefined ? { stateFile: resolve(options.stateFile) } : {}),
+      ...(env !== undefined && env !== this.#env ? { env } : {}),
+    };
+    // The least busy host (the first of them on a tie).
+    let host = this.#hosts[0]!;
+    for (const h of this.#hosts) if (h.load < host.load) host = h;
+    return host.start(++this.#next, o);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#hosts.map((h) => h.close()));
+  }
+}
+
+/** One host process (started again on demand after it exited) and the workers it runs. */
+class HostProcess {
+  readonly #env: NodeJS.ProcessEnv;
   readonly #pending = new Map<number, RemoteWorker>();
   #child: ChildProcess | null = null;
   #exited: Promise<void> = Promise.resolve();
-  #next = 0;
   #crashes = 0;
 
   constructor(env: NodeJS.ProcessEnv) {
     this.#env = env;
-    // Boot it now, while the caller still has work of its own (parsing a plan) to overlap with.
-    this.#ensureHost();
+    this.#ensureChild();
   }
 
   get pid(): number | null {
     return this.#child?.pid ?? null;
   }
 
-  start(options: StartWorkerOptions): WorkerProcess {
-    assertStartable(options);
-    const k = ++this.#next;
-    const worker = new RemoteWorker(k, options, this);
+  get load(): number {
+    return this.#pending.size;
+  }
+
+  start(k: number, o: StartWorkerOptions): WorkerProcess {
+    const worker = new RemoteWorker(k, o, this);
     if (this.#crashes >= MAX_HOST_CRASHES) {
       worker.settle(
         failureOf(
@@ -80,16 +125,7 @@ class HostClient implements WorkerHost {
       );
       return worker;
     }
-    const child = this.#ensureHost();
-    const { env, ...rest } = options;
-    const o: StartWorkerOptions = {
-      ...rest,
-      task: workerTaskOf(options.task),
-      logsDir: resolve(options.logsDir),
-      ...(options.cwd !== undefined ? { cwd: resolve(options.cwd) } : {}),
-      ...(options.stateFile !== undefined ? { stateFile: resolve(options.stateFile) } : {}),
-      ...(env !== undefined && env !== this.#env ? { env } : {}),
-    };
+    const child = this.#ensureChild();
     this.#pending.set(k, worker);
     if (this.#pending.size === 1) channelOf(child)?.ref();
     this.#send({ t: 'start', k, o });
@@ -116,9 +152,9 @@ class HostClient implements WorkerHost {
     if (child?.connected) child.send(message);
   }
 
-  #ensureHost(): ChildProcess {
+  #ensureChild(): ChildProcess {
     if (this.#child !== null) return this.#child;
-    const child = spawn(process.execPath, [this.#script], {
+    const child = spawn(process.execPath, [SCRIPT], {
       env: this.#env,
       // A session of its own: a Ctrl-C in the terminal reaches the orchestrator, which decides.
       detached: true,
@@ -179,14 +215,14 @@ class RemoteWorker extends EventEmitter implements WorkerProcess {
   pgid: number | null = null;
   argv: readonly string[] = [];
   readonly #k: number;
-  readonly #host: HostClient;
+  readonly #host: HostProcess;
   #resolve!: (result: WorkerResult) => void;
   #settled = false;
   /** True when the host itself reported the outcome. */
   #crashFree = false;
   #lastTokens: TokenUpdate | null = null;
 
-  constructor(k: number, options: StartWorkerOptions, host: HostClient) {
+  constructor(k: number, options: StartWorkerOptions, host: HostProcess) {
     super();
     this.#k = k;
     this.#host = host;
