@@ -15,7 +15,7 @@ import {
   tempDir,
   WORKERS,
   waitFor,
-  workerHostOf,
+  workerHostsOf,
   writePlan,
 } from './helpers.js';
 
@@ -146,11 +146,11 @@ test(`SIGKILL of nova run at ${ROUNDS} random instants of a ${TASKS}-task run lo
       run.child.kill('SIGINT');
       await new Promise((r) => setTimeout(r, interruptMs));
     }
-    // Half the rounds kill nova's worker host too, an instant before nova (the whole program
+    // Half the rounds kill nova's worker hosts too, an instant before nova (the whole program
     // dies at once, as under the out-of-memory killer): its workers are orphaned and only the
     // restart's reaping can stop them. Otherwise the host, left alone, stops them itself.
-    const host = killHostToo ? workerHostOf(run.child.pid as number) : null;
-    if (host !== null) process.kill(host, 'SIGKILL');
+    const hosts = killHostToo ? workerHostsOf(run.child.pid as number) : [];
+    for (const host of hosts) process.kill(host, 'SIGKILL');
     run.child.kill('SIGKILL');
     const end = await run.exited;
     if (end.code === 130) {
@@ -165,7 +165,7 @@ test(`SIGKILL of nova run at ${ROUNDS} random instants of a ${TASKS}-task run lo
     unchecked.push(round);
     // Workers the kill orphaned: what the next run must reap (the check below is not vacuous).
     const liveNow = liveByGroup();
-    if (host !== null && [...groupsOfRun(round)].some((g) => liveNow.has(g))) killsWithOrphans++;
+    if (hosts.length > 0 && [...groupsOfRun(round)].some((g) => liveNow.has(g))) killsWithOrphans++;
 
     const done = await completedIds(stateFile);
     for (const id of completedIn.keys()) {

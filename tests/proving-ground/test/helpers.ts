@@ -159,10 +159,11 @@ export function liveByGroup(): Map<number, number[]> {
 }
 
 /**
- * The worker host `nova run` started (a child of `novaPid` running the worker package's
- * host-process.js), or null when there is none (yet).
+ * The worker hosts `nova run` started (children of `novaPid` running the worker package's
+ * host-process.js).
  */
-export function workerHostOf(novaPid: number): number | null {
+export function workerHostsOf(novaPid: number): number[] {
+  const hosts: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
@@ -170,13 +171,13 @@ export function workerHostOf(novaPid: number): number | null {
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid !== novaPid) continue;
       if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('host-process.js')) {
-        return Number(name);
+        hosts.push(Number(name));
       }
     } catch {
       // exited meanwhile
     }
   }
-  return null;
+  return hosts;
 }
 
 /** True when the process exists and is not a zombie. */
