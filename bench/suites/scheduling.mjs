@@ -12,13 +12,14 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const title = 'scheduling';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = join(here, '../../apps/cli/dist/bin.js');
 const ORCH = join(here, '../../packages/orchestrator/dist/index.js');
+const WORKER = join(here, '../../packages/worker/dist/index.js');
 
 // ---------------------------------------------------------------- plans
 
@@ -189,6 +190,53 @@ function pump() {
 pump();
 `;
 
+// The bare scheduler again, but each task through @program-nova/worker (pipes, a log per attempt,
+// output parsing), in this process or from a worker host: what nova's figure is made of, without
+// the plan parse, the state, the journal and the view.
+const WORKER_LOOP = `
+import { readFileSync } from 'node:fs';
+const [graphFile, workers, logsDir, hosts, workerUrl, ...cmd] = process.argv.slice(1);
+const { startWorker, createWorkerHost } = await import(workerUrl);
+const host = Number(hosts) > 0 ? createWorkerHost({ processes: Number(hosts) }) : null;
+const start = host ? (o) => host.start(o) : startWorker;
+const tasks = JSON.parse(readFileSync(graphFile, 'utf8'));
+const waiting = new Map(), dependents = new Map();
+for (const t of tasks) { waiting.set(t.id, t.deps.length); for (const d of t.deps) { if (!dependents.has(d)) dependents.set(d, []); dependents.get(d).push(t.id); } }
+const ready = tasks.filter((t) => t.deps.length === 0).map((t) => t.id);
+let running = 0, done = 0;
+function pump() {
+  while (running < Number(workers) && ready.length > 0) {
+    const id = ready.shift();
+    running++;
+    const w = start({ task: { id, name: id, description: id, branch: 'B', group: 'G', dependsOn: [] }, project: 'Bench', command: cmd, logsDir });
+    w.done.then(async (r) => {
+      if (!r.ok) { console.error(r.error.message); process.exit(1); }
+      running--; done++;
+      for (const d of dependents.get(id) ?? []) { const n = waiting.get(d) - 1; waiting.set(d, n); if (n === 0) ready.push(d); }
+      if (done === tasks.length) { await host?.close(); process.exit(0); }
+      pump();
+    });
+  }
+}
+pump();
+`;
+
+function workerLoopRun(dir, tasks, workers, hosts, cmd) {
+  const graph = join(dir, `graph-${tasks.length}.json`);
+  writeFileSync(graph, JSON.stringify(tasks.map((t) => ({ id: t.id, deps: t.deps }))));
+  return timed(process.execPath, [
+    '--input-type=module',
+    '-e',
+    WORKER_LOOP,
+    graph,
+    String(workers),
+    join(dir, `wl-logs-${uniq()}`),
+    String(hosts),
+    pathToFileURL(WORKER).href,
+    ...cmd,
+  ]);
+}
+
 function bareRun(dir, tasks, workers, cmd) {
   const graph = join(dir, `graph-${tasks.length}.json`);
   writeFileSync(graph, JSON.stringify(tasks.map((t) => ({ id: t.id, deps: t.deps }))));
@@ -229,6 +277,8 @@ async function overhead(dir) {
   const nova = [];
   const bare = [];
   const make = [];
+  const inline = [];
+  const hosted = [];
   // Warm-up, then alternate so load changes from other work on the machine hit every side alike.
   await novaRun(dir, plan, ['--worker-cmd', 'true', '-j', '8']);
   for (let round = 0; round < 3; round++) {
@@ -238,6 +288,12 @@ async function overhead(dir) {
     const b = await bareRun(dir, tasks, 8, ['true']);
     if (b.code !== 0) throw new Error(`bare loop exited ${b.code}: ${b.stderr}`);
     bare.push(b.ms);
+    const w = await workerLoopRun(dir, tasks, 8, 0, ['true']);
+    if (w.code !== 0) throw new Error(`worker loop exited ${w.code}: ${w.stderr}`);
+    inline.push(w.ms);
+    const h = await workerLoopRun(dir, tasks, 8, 2, ['true']);
+    if (h.code !== 0) throw new Error(`worker host loop exited ${h.code}: ${h.stderr}`);
+    hosted.push(h.ms);
     if (withMake) {
       const m = await timed('make', ['-s', '-j8', '-f', makefile], { cwd: dir });
       if (m.code !== 0) throw new Error(`make exited ${m.code}: ${m.stderr}`);
@@ -292,6 +348,19 @@ async function overhead(dir) {
     ratio: rerun[1] / bMs,
     note: `report only; ${rerun.map((x) => Math.round(x)).join(' then ')} ms: every attempt's earlier log is rotated to <id>.log.<n> first`,
   });
+  for (const [label, times] of [
+    ['startWorker in this process', inline],
+    ['a worker host of 2 processes', hosted],
+  ]) {
+    rows.push({
+      name: `overhead: the bare loop running each task through ${label}`,
+      value: median(times),
+      unit: 'ms',
+      baseline: bMs,
+      ratio: median(times) / bMs,
+      note: `report only (what nova's figure is made of: pipes, a log per task, output parsing; no plan, state, journal or view); ${times.map((x) => Math.round(x)).join('/')} ms`,
+    });
+  }
   if (withMake) {
     const mMs = median(make);
     rows.push({
