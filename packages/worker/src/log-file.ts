@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, open, renameSync, write } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDirectory } from '@program-nova/state/store';
 
@@ -9,15 +9,20 @@ const errno = (error: unknown): string | undefined => (error as NodeJS.ErrnoExce
 
 /**
  * Opens a fresh `<id>.log` starting with `header`, first moving an existing one aside to
- * `<id>.log.<n>` (n one above the highest kept) so every attempt's log survives. Returns the
+ * `<id>.log.<n>` (n one above the highest kept) so every attempt's log survives. Resolves to the
  * descriptor; the caller writes and closes it.
  *
- * Synchronous on purpose: it lets startWorker spawn (and expose the pid) before returning, and an
- * unwritable log is reported before anything is spawned. It is shaped for the common case, a
- * first attempt in an existing folder: one exclusive create and one write. The folder is created
- * and the earlier log rotated only when that create says they are needed.
+ * The create and the header write run on libuv's thread pool: creating a file can take a
+ * millisecond or more (a new inode on a busy file system, a network file system), and a worker
+ * host's event loop serves every other worker meanwhile. It is shaped for the common case, a first
+ * attempt in an existing folder: one exclusive create and one write. The folder is created and the
+ * earlier log rotated (both rare, both synchronous) only when that create says they are needed.
  */
-export function openAttemptLog(logsDir: string, taskId: string, header: string): number {
+export async function openAttemptLog(
+  logsDir: string,
+  taskId: string,
+  header: string,
+): Promise<number> {
   const name = `${taskId}.log`;
   const path = join(logsDir, name);
   let fd = -1;
@@ -25,7 +30,9 @@ export function openAttemptLog(logsDir: string, taskId: string, header: string):
   // an existing file) means a racing writer of the same log is an error, not an interleaved file.
   for (let round = 0; fd < 0; round++) {
     try {
-      fd = openSync(path, 'wx');
+      fd = await new Promise<number>((resolve, reject) =>
+        open(path, 'wx', (error, opened) => (error ? reject(error) : resolve(opened))),
+      );
     } catch (error) {
       const code = errno(error);
       if (round >= 2 || (code !== 'ENOENT' && code !== 'EEXIST')) throw error;
@@ -34,7 +41,9 @@ export function openAttemptLog(logsDir: string, taskId: string, header: string):
     }
   }
   try {
-    writeSync(fd, header);
+    await new Promise<void>((resolve, reject) =>
+      write(fd, header, (error) => (error ? reject(error) : resolve())),
+    );
   } catch (error) {
     closeSync(fd);
     throw error;

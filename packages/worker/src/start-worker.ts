@@ -42,6 +42,8 @@ export const DEFAULT_PROGRESS_INTERVAL_MS = 250;
 /** stderr kept in memory for the failure message (the full text is in the log). */
 const STDERR_TAIL_BYTES = 16 * 1024;
 const STDERR_TAIL_LINES = 20;
+/** Output held in memory while the log is being created, before the child's pipes are paused. */
+const HELD_OUTPUT_BYTES = 1024 * 1024;
 
 type StopReason = 'terminated' | 'timeout' | 'inactivity' | 'output_cap' | 'result_grace';
 
@@ -89,6 +91,12 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
   private child: ChildProcess | null = null;
   private log: WriteStream | null = null;
   private logFd = -1;
+  /** Settles (never rejects) once the log is open, or known impossible. */
+  private logReady: Promise<void> = Promise.resolve();
+  /** Output that arrived before the log was open; null from then on. */
+  private heldOutput: { chunk: Buffer; isStdout: boolean }[] | null = [];
+  private heldBytes = 0;
+  private heldPaused = false;
   private logError: Error | null = null;
   private logBytes = 0;
   private capped = false;
@@ -176,32 +184,59 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
     if (o.stateFile !== undefined) env.NOVA_STATE_FILE = resolve(o.stateFile);
     else delete env.NOVA_STATE_FILE;
 
-    try {
-      this.logFd = openAttemptLog(
-        logsDir,
-        task.id,
-        `# nova: task ${task.id}, attempt started ${this.startedAt.toISOString()}\n` +
-          `# nova: argv ${JSON.stringify(this.argv)}\n# nova: cwd ${cwd}\n`,
-      );
-    } catch (error) {
-      this.failEarly(
-        new WorkerError(
-          'SPAWN_FAILED',
-          `Task ${task.id}: could not prepare its log file ${this.logPath}: ${(error as Error).message}. Check that the logs folder ${logsDir} is writable.`,
-          { cause: error },
-        ),
-      );
-      return;
-    }
-
     let cwdOk = false;
     try {
       cwdOk = statSync(cwd).isDirectory();
     } catch {
       cwdOk = false;
     }
+    let started: ChildProcess | null = null;
+    let spawnThrew: NodeJS.ErrnoException | null = null;
+    if (cwdOk) {
+      try {
+        started = crossSpawn(this.command, this.argv.slice(1), {
+          cwd,
+          env,
+          // Own process group (setsid): the whole tree can be signalled as -pgid.
+          detached: true,
+          // Without stdin text the child gets /dev/null: end of input at once, as a closed pipe
+          // would give, without a pipe to create and close per attempt.
+          stdio: [stdinText === null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+          windowsHide: true,
+        });
+      } catch (error) {
+        spawnThrew = error as NodeJS.ErrnoException;
+      }
+    }
+
+    // The log is created while the child starts (see openAttemptLog). Output that comes first is
+    // held in memory (past 1 MiB the pipes are paused, so the child waits) and logged once it is there.
+    const header =
+      `# nova: task ${task.id}, attempt started ${this.startedAt.toISOString()}\n` +
+      `# nova: argv ${JSON.stringify(this.argv)}\n# nova: cwd ${cwd}\n`;
+    this.logReady = openAttemptLog(logsDir, task.id, header).then(
+      (fd) => {
+        this.logFd = fd;
+        this.releaseHeldOutput();
+      },
+      (error: unknown) => {
+        // Takes precedence over any other setup problem, as nothing could be logged about it.
+        this.setupError = new WorkerError(
+          'SPAWN_FAILED',
+          `Task ${task.id}: could not prepare its log file ${this.logPath}: ${(error as Error).message}. Check that the logs folder ${logsDir} is writable.`,
+          { cause: error },
+        );
+        // A child already started is killed before it gets going; its output is drained unread.
+        if (this.child !== null && this.pid !== null && !this.exited) this.signal('SIGKILL');
+        this.child?.stdin?.destroy();
+        this.capped = true;
+        this.releaseHeldOutput();
+      },
+    );
+
     if (!cwdOk) {
-      // Checked here because spawn reports a missing cwd as ENOENT, which reads like a missing command.
+      // Checked before spawning because spawn reports a missing cwd as ENOENT, which reads like a
+      // missing command.
       this.failEarly(
         new WorkerError(
           'SPAWN_FAILED',
@@ -210,23 +245,13 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
       );
       return;
     }
-
-    let child: ChildProcess;
-    try {
-      child = crossSpawn(this.command, this.argv.slice(1), {
-        cwd,
-        env,
-        // Own process group (setsid): the whole tree can be signalled as -pgid.
-        detached: true,
-        // Without stdin text the child gets /dev/null: end of input at once, as a closed pipe
-        // would give, without a pipe to create and close per attempt.
-        stdio: [stdinText === null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-        windowsHide: true,
-      });
-    } catch (error) {
-      this.failEarly(this.spawnFailure(error as NodeJS.ErrnoException, env.PATH));
+    if (spawnThrew !== null || started === null) {
+      this.failEarly(
+        this.spawnFailure(spawnThrew ?? new Error('spawn returned nothing'), env.PATH),
+      );
       return;
     }
+    const child: ChildProcess = started;
     this.child = child;
     if (typeof child.pid === 'number') {
       this.pid = child.pid;
@@ -245,8 +270,8 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
     child.on('exit', (code, signal) => this.onExit(code, signal));
     child.on('close', () => void this.finish());
 
-    child.stdout?.on('data', (chunk: Buffer) => this.onOutput(chunk, true));
-    child.stderr?.on('data', (chunk: Buffer) => this.onOutput(chunk, false));
+    child.stdout?.on('data', (chunk: Buffer) => this.onData(chunk, true));
+    child.stderr?.on('data', (chunk: Buffer) => this.onData(chunk, false));
 
     const stdin = child.stdin;
     if (stdin && stdinText !== null) {
@@ -261,6 +286,36 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
       }
       if (this.inactivityMs !== undefined) this.armIdle(this.inactivityMs);
     }
+  }
+
+  private onData(chunk: Buffer, isStdout: boolean): void {
+    const held = this.heldOutput;
+    if (held === null) {
+      this.onOutput(chunk, isStdout);
+      return;
+    }
+    held.push({ chunk, isStdout });
+    this.heldBytes += chunk.length;
+    if (this.heldBytes >= HELD_OUTPUT_BYTES && !this.heldPaused) {
+      this.heldPaused = true;
+      this.child?.stdout?.pause();
+      this.child?.stderr?.pause();
+    }
+  }
+
+  /** The log is open (or known impossible): what came before it goes through onOutput now. */
+  private releaseHeldOutput(): void {
+    const held = this.heldOutput ?? [];
+    this.heldOutput = null;
+    this.heldBytes = 0;
+    if (this.heldPaused) {
+      this.heldPaused = false;
+      if (!this.paused) {
+        this.child?.stdout?.resume();
+        this.child?.stderr?.resume();
+      }
+    }
+    for (const { chunk, isStdout } of held) this.onOutput(chunk, isStdout);
   }
 
   terminate(): Promise<void> {
@@ -442,6 +497,7 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
     if (this.finished) return;
     this.finished = true;
     try {
+      await this.logReady;
       for (const t of [this.wallTimer, this.idleTimer, this.resultTimer, this.stdioTimer]) {
         if (t) clearTimeout(t);
       }

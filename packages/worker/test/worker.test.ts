@@ -361,6 +361,26 @@ describe('startWorker: failures are typed and actionable', () => {
     expect(r.error.message).toContain('could not prepare its log file');
   });
 
+  it('a child started before its log turned out impossible is killed at once and waited for', async () => {
+    writeFileSync(join(dir, 'file'), '');
+    const marker = join(dir, 'ran');
+    const w = startWorker(
+      base({
+        logsDir: join(dir, 'file', 'logs'),
+        command: nodeEval(
+          `setTimeout(() => require('fs').writeFileSync(${JSON.stringify(marker)}, 'x'), 300)`,
+        ),
+      }),
+    );
+    expect(typeof w.pid).toBe('number'); // the spawn comes first, the log right after
+    const r = failed(await w.done);
+    expect(r.error.code).toBe('SPAWN_FAILED');
+    expect(r.error.message).toContain('could not prepare its log file');
+    expect(isProcessAlive(-(w.pgid as number))).toBe(false);
+    await new Promise((res) => setTimeout(res, 500));
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('AGENT_ERROR for an is_error result even with exit 0', async () => {
     const ev = {
       type: 'result',

@@ -8,10 +8,17 @@
  * or was killed), it stops every worker still running (SIGTERM to the group, grace, SIGKILL) and
  * exits, so a crashed orchestrator leaves no agent running unsupervised.
  */
+import { setFlagsFromString } from 'node:v8';
 import { WorkerError } from '../errors.js';
 import { startWorker } from '../start-worker.js';
 import type { WorkerProcess } from '../types.js';
 import { type FromHost, serializeResult, type ToHost } from './protocol.js';
+
+// Every fork copies this process's page tables: keep its heap near its live size for the hours a
+// run lasts (the young generation at its starting size, the old one at most 30% past live data).
+// Without this a 10,000-task run grew the host to ~94 MB.
+setFlagsFromString('--semi-space-growth-factor=1');
+setFlagsFromString('--heap-growing-percent=30');
 
 const running = new Map<number, WorkerProcess>();
 let closing = false;
