@@ -222,19 +222,11 @@ function parseRows(head: string, rows: RowLine[], pieceLines: number): TableRow[
   for (let a = 0; a < rows.length; a += piece) {
     const chunk = rows.slice(a, a + piece);
     const text = head + chunk.map((row) => row.text).join('\n');
-    const parsed = fromMarkdown(text, withTables).children;
-    const table = parsed[0];
-    if (
-      parsed.length !== 1 ||
-      table?.type !== 'table' ||
-      table.position!.end.offset !== text.length ||
-      table.children.length !== chunk.length + 1
-    ) {
-      return undefined;
-    }
+    const body = parseTablePiece(text, chunk.length);
+    if (body === undefined) return undefined;
     let offset = head.length;
     for (let k = 0; k < chunk.length; k++) {
-      const row = table.children[k + 1]!;
+      const row = body[k]!;
       // Line 3 + k of the piece is this row's line.
       if (row.position!.start.line !== 3 + k || row.position!.end.line !== 3 + k) return undefined;
       shift(row, chunk[k]!.offset - offset, chunk[k]!.line - (3 + k));
@@ -354,24 +346,35 @@ function reparseInPieces(
   for (let a = piece; a < count; a += piece) {
     const b = Math.min(count, a + piece);
     const pieceText = stripLineEnding(head + lines(a, b));
-    const parsed = fromMarkdown(pieceText, withTables).children;
-    const part = parsed[0];
-    if (
-      parsed.length !== 1 ||
-      part?.type !== 'table' ||
-      part.position!.end.offset !== pieceText.length ||
-      part.children.length !== b - a + 1
-    ) {
-      return null;
-    }
+    const body = parseTablePiece(pieceText, b - a);
+    if (body === undefined) return null;
     // Piece line 3 is line `a` of the run; piece offset head.length is the run's starts[a].
-    for (const row of part.children.slice(1)) {
+    for (const row of body) {
       shift(row, offset + starts[a]! - head.length, line - 1 + a - 2);
       table.children.push(row);
     }
   }
   table.position!.end = { ...table.children[table.children.length - 1]!.position!.end };
   return first;
+}
+
+/**
+ * The body rows of `text`, a table's header and delimiter lines followed by `rows` row lines, as
+ * micromark parses it; undefined unless that is exactly one table, running to the end of `text`,
+ * with one row per line.
+ */
+function parseTablePiece(text: string, rows: number): TableRow[] | undefined {
+  const parsed = fromMarkdown(text, withTables).children;
+  const table = parsed[0];
+  if (
+    parsed.length !== 1 ||
+    table?.type !== 'table' ||
+    table.position!.end.offset !== text.length ||
+    table.children.length !== rows + 1
+  ) {
+    return undefined;
+  }
+  return table.children.slice(1);
 }
 
 /** Parses `text`, which starts at the beginning of line `line` (offset `offset`) of the file. */
