@@ -2,7 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { WorkerTask } from '../src/types.js';
+import type {
+  StartWorkerOptions,
+  WorkerFailureResult,
+  WorkerResult,
+  WorkerTask,
+} from '../src/types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const SIM = resolve(here, '../../../examples/agents/simulated-agent/simulated-agent.mjs');
@@ -43,4 +48,25 @@ export async function waitFor<T>(
     if (Date.now() > until) throw new Error('waitFor: condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Options for a test attempt of task T1 in `dir` (logs in `dir/logs`, a 1 s kill grace). */
+export function baseOptions(
+  dir: string,
+  extra: Partial<StartWorkerOptions> = {},
+): StartWorkerOptions {
+  return {
+    task: task('T1'),
+    project: 'Proj',
+    cwd: dir,
+    logsDir: join(dir, 'logs'),
+    killGraceMs: 1000,
+    ...extra,
+  };
+}
+
+/** The result as a failure, or the test fails saying what succeeded instead. */
+export function failed(r: WorkerResult): WorkerFailureResult {
+  if (r.ok) throw new Error(`expected a failure, got success: ${JSON.stringify(r)}`);
+  return r;
 }

@@ -4,8 +4,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isProcessAlive as alive, createWorkerHost, type WorkerHost } from '../dist/index.js';
-import type { StartWorkerOptions, WorkerFailureResult, WorkerResult } from '../src/types.js';
-import { NODE, nodeEval, readLog, SIM, task, tempDir, waitFor } from './helpers.js';
+import type { StartWorkerOptions } from '../src/types.js';
+import {
+  baseOptions,
+  failed,
+  NODE,
+  nodeEval,
+  readLog,
+  SIM,
+  task,
+  tempDir,
+  waitFor,
+} from './helpers.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -19,19 +29,7 @@ afterEach(async () => {
   cleanup();
 });
 
-const base = (extra: Partial<StartWorkerOptions> = {}): StartWorkerOptions => ({
-  task: task('T1'),
-  project: 'Proj',
-  cwd: dir,
-  logsDir: join(dir, 'logs'),
-  killGraceMs: 1000,
-  ...extra,
-});
-
-function failed(r: WorkerResult): WorkerFailureResult {
-  if (r.ok) throw new Error(`expected a failure, got success: ${JSON.stringify(r)}`);
-  return r;
-}
+const base = (extra: Partial<StartWorkerOptions> = {}) => baseOptions(dir, extra);
 
 const sim = (...flags: string[]) => [NODE, SIM, '--model', '{model}', ...flags];
 
@@ -132,6 +130,8 @@ describe('createWorkerHost', () => {
     const w = host.start(base({ command: sim('--hang') }));
     await new Promise<void>((r) => w.once('spawn', () => r()));
     const pgid = w.pgid as number;
+    // Running for real: its log exists and has its first output.
+    await waitFor(() => existsSync(w.logPath) && readLog(w.logPath).includes('"type":"system"'));
     process.kill(host.pids[0] as number, 'SIGKILL');
     const r = failed(await w.done);
     expect(r.error).toMatchObject({ code: 'HOST_EXITED', kind: 'interrupted' });

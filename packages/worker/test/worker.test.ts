@@ -3,13 +3,19 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../src/process-group.js';
 import { startWorker } from '../src/start-worker.js';
-import type {
-  StartWorkerOptions,
-  TokenUpdate,
-  WorkerFailureResult,
-  WorkerResult,
-} from '../src/types.js';
-import { FIXTURES, NODE, nodeEval, readLog, SIM, task, tempDir, waitFor } from './helpers.js';
+import type { StartWorkerOptions, TokenUpdate } from '../src/types.js';
+import {
+  baseOptions,
+  FIXTURES,
+  failed,
+  NODE,
+  nodeEval,
+  readLog,
+  SIM,
+  task,
+  tempDir,
+  waitFor,
+} from './helpers.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -18,19 +24,7 @@ beforeEach(() => {
 });
 afterEach(() => cleanup());
 
-const base = (extra: Partial<StartWorkerOptions> = {}): StartWorkerOptions => ({
-  task: task('T1'),
-  project: 'Proj',
-  cwd: dir,
-  logsDir: join(dir, 'logs'),
-  killGraceMs: 1000,
-  ...extra,
-});
-
-function failed(r: WorkerResult): WorkerFailureResult {
-  if (r.ok) throw new Error(`expected a failure, got success: ${JSON.stringify(r)}`);
-  return r;
-}
+const base = (extra: Partial<StartWorkerOptions> = {}) => baseOptions(dir, extra);
 
 const sim = (...flags: string[]) => [NODE, SIM, '--model', '{model}', ...flags];
 

@@ -7,6 +7,7 @@ import type {
   StartWorkerOptions,
   TokenUpdate,
   WorkerErrorCode,
+  WorkerFailure,
   WorkerResult,
   WorkerTask,
 } from '../types.js';
@@ -16,17 +17,11 @@ export type StartMessage = { t: 'start'; k: number; o: StartWorkerOptions };
 /** `close`: stop every worker, report their outcomes, then exit. */
 export type ToHost = StartMessage | { t: 'terminate'; k: number } | { t: 'close' };
 
-export type SerializedError = {
-  code: WorkerErrorCode;
-  message: string;
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  resetAt: string | null;
-  stderrTail: string;
-  retryable: boolean;
-  cause?: { message: string; code?: string };
-};
+/** A WorkerError as plain data (its cause reduced to a message and an errno code). */
+export type SerializedError = Pick<
+  WorkerFailure,
+  'message' | 'exitCode' | 'signal' | 'timedOut' | 'resetAt' | 'stderrTail' | 'retryable'
+> & { code: WorkerErrorCode; cause?: { message: string; code?: string } };
 
 export type SerializedResult =
   | Extract<WorkerResult, { ok: true }>
