@@ -162,12 +162,29 @@ function novaRun(dir, plan, extra, env = {}, sampleRss = false, runId = uniq()) 
 
 const uniq = () => Math.random().toString(36).slice(2);
 
-// A bare scheduler: the same graph, ready tasks in file order, `workers` at a time, plain spawn with
-// stdio ignored. Run as its own node process, so node's boot is in both figures.
-const BARE = `
-import { spawn } from 'node:child_process';
+// A bare scheduler: the same graph, ready tasks in file order, `workers` at a time. Run as its own
+// node process, so node's boot is in every figure. Mode `spawn`: plain spawn with stdio ignored (the
+// baseline). Modes `inline` and `host:<n>`: each task through @program-nova/worker (pipes, a log per
+// attempt, output parsing), in this process or from a worker host of n processes: what nova's
+// figure is made of, without the plan parse, the state, the journal and the view.
+const LOOP = `
 import { readFileSync } from 'node:fs';
-const [graphFile, workers, ...cmd] = process.argv.slice(1);
+const [graphFile, workers, mode, logsDir, workerUrl, ...cmd] = process.argv.slice(1);
+let start;
+if (mode === 'spawn') {
+  const { spawn } = await import('node:child_process');
+  start = (id) => new Promise((resolve) =>
+    spawn(cmd[0], cmd.slice(1).map((a) => a.replaceAll('{id}', id)), { stdio: 'ignore' })
+      .on('exit', (code) => resolve(code === 0 ? null : 'exited ' + code)));
+} else {
+  const worker = await import(workerUrl);
+  const host = mode.startsWith('host:') ? worker.createWorkerHost({ processes: Number(mode.slice(5)) }) : null;
+  start = (id) => {
+    const options = { task: { id, name: id, description: id, branch: 'B', group: 'G', dependsOn: [] }, project: 'Bench', command: cmd, logsDir };
+    return (host ? host.start(options) : worker.startWorker(options)).done.then((r) => (r.ok ? null : r.error.message));
+  };
+  process.on('beforeExit', () => host?.close());
+}
 const tasks = JSON.parse(readFileSync(graphFile, 'utf8'));
 const waiting = new Map(), dependents = new Map();
 for (const t of tasks) { waiting.set(t.id, t.deps.length); for (const d of t.deps) { if (!dependents.has(d)) dependents.set(d, []); dependents.get(d).push(t.id); } }
@@ -177,78 +194,35 @@ function pump() {
   while (running < Number(workers) && ready.length > 0) {
     const id = ready.shift();
     running++;
-    const child = spawn(cmd[0], cmd.slice(1).map((a) => a.replaceAll('{id}', id)), { stdio: 'ignore' });
-    child.on('exit', (code) => {
-      if (code !== 0) { console.error('task ' + id + ' exited ' + code); process.exit(1); }
+    start(id).then((failure) => {
+      if (failure) { console.error('task ' + id + ': ' + failure); process.exit(1); }
       running--; done++;
       for (const d of dependents.get(id) ?? []) { const n = waiting.get(d) - 1; waiting.set(d, n); if (n === 0) ready.push(d); }
-      if (done === tasks.length) process.exit(0);
-      pump();
+      if (done < tasks.length) pump();
     });
   }
 }
 pump();
 `;
 
-// The bare scheduler again, but each task through @program-nova/worker (pipes, a log per attempt,
-// output parsing), in this process or from a worker host: what nova's figure is made of, without
-// the plan parse, the state, the journal and the view.
-const WORKER_LOOP = `
-import { readFileSync } from 'node:fs';
-const [graphFile, workers, logsDir, hosts, workerUrl, ...cmd] = process.argv.slice(1);
-const { startWorker, createWorkerHost } = await import(workerUrl);
-const host = Number(hosts) > 0 ? createWorkerHost({ processes: Number(hosts) }) : null;
-const start = host ? (o) => host.start(o) : startWorker;
-const tasks = JSON.parse(readFileSync(graphFile, 'utf8'));
-const waiting = new Map(), dependents = new Map();
-for (const t of tasks) { waiting.set(t.id, t.deps.length); for (const d of t.deps) { if (!dependents.has(d)) dependents.set(d, []); dependents.get(d).push(t.id); } }
-const ready = tasks.filter((t) => t.deps.length === 0).map((t) => t.id);
-let running = 0, done = 0;
-function pump() {
-  while (running < Number(workers) && ready.length > 0) {
-    const id = ready.shift();
-    running++;
-    const w = start({ task: { id, name: id, description: id, branch: 'B', group: 'G', dependsOn: [] }, project: 'Bench', command: cmd, logsDir });
-    w.done.then(async (r) => {
-      if (!r.ok) { console.error(r.error.message); process.exit(1); }
-      running--; done++;
-      for (const d of dependents.get(id) ?? []) { const n = waiting.get(d) - 1; waiting.set(d, n); if (n === 0) ready.push(d); }
-      if (done === tasks.length) { await host?.close(); process.exit(0); }
-      pump();
-    });
-  }
-}
-pump();
-`;
-
-function workerLoopRun(dir, tasks, workers, hosts, cmd) {
+/** The LOOP scheduler over `tasks` (see there for `mode`). */
+function loopRun(dir, tasks, workers, cmd, mode = 'spawn') {
   const graph = join(dir, `graph-${tasks.length}.json`);
   writeFileSync(graph, JSON.stringify(tasks.map((t) => ({ id: t.id, deps: t.deps }))));
   return timed(process.execPath, [
     '--input-type=module',
     '-e',
-    WORKER_LOOP,
+    LOOP,
     graph,
     String(workers),
-    join(dir, `wl-logs-${uniq()}`),
-    String(hosts),
+    mode,
+    join(dir, `loop-logs-${uniq()}`),
     pathToFileURL(WORKER).href,
     ...cmd,
   ]);
 }
 
-function bareRun(dir, tasks, workers, cmd) {
-  const graph = join(dir, `graph-${tasks.length}.json`);
-  writeFileSync(graph, JSON.stringify(tasks.map((t) => ({ id: t.id, deps: t.deps }))));
-  return timed(process.execPath, [
-    '--input-type=module',
-    '-e',
-    BARE,
-    graph,
-    String(workers),
-    ...cmd,
-  ]);
-}
+const bareRun = (dir, tasks, workers, cmd) => loopRun(dir, tasks, workers, cmd, 'spawn');
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs, p) => {
@@ -288,10 +262,10 @@ async function overhead(dir) {
     const b = await bareRun(dir, tasks, 8, ['true']);
     if (b.code !== 0) throw new Error(`bare loop exited ${b.code}: ${b.stderr}`);
     bare.push(b.ms);
-    const w = await workerLoopRun(dir, tasks, 8, 0, ['true']);
+    const w = await loopRun(dir, tasks, 8, ['true'], 'inline');
     if (w.code !== 0) throw new Error(`worker loop exited ${w.code}: ${w.stderr}`);
     inline.push(w.ms);
-    const h = await workerLoopRun(dir, tasks, 8, 2, ['true']);
+    const h = await loopRun(dir, tasks, 8, ['true'], 'host:2');
     if (h.code !== 0) throw new Error(`worker host loop exited ${h.code}: ${h.stderr}`);
     hosted.push(h.ms);
     if (withMake) {
