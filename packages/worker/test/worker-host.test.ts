@@ -110,7 +110,10 @@ describe('createWorkerHost', () => {
       .split('\n')
       .find((l) => l.startsWith('{'));
     const seen = JSON.parse(line as string) as { env: string[]; fds: number[] };
-    expect(seen.env.sort()).toEqual(['NOVA_PROJECT', 'NOVA_STATE_FILE', 'NOVA_TASK_ID']);
+    // NOVA_* of this process's own environment (CI sets some) pass through; the channel's do not.
+    const inherited = Object.keys(process.env).filter((k) => k.startsWith('NOVA_'));
+    const expected = new Set([...inherited, 'NOVA_PROJECT', 'NOVA_STATE_FILE', 'NOVA_TASK_ID']);
+    expect(seen.env.sort()).toEqual([...expected].sort());
     expect(seen.fds).toEqual([]);
   });
 
