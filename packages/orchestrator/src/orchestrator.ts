@@ -844,16 +844,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
         await this.#recordFailure(id, outcome, cost, model, retryAt, false);
         this.#release(r);
         this.#pause(until, `usage limit reported by ${id}`);
-        this.#scheduleRetry(id, until);
-        this.#safeEmit('task:retrying', {
-          id,
-          attempt: r.attempt,
-          error: outcome.message,
-          kind: outcome.kind,
-          retryAt,
-          delayMs: Math.max(0, until - Date.now()),
-          countsAsAttempt: false,
-        });
+        this.#retryLater(r, outcome, retryAt, Math.max(0, until - Date.now()), false);
       } else {
         const task = this.#tasks.get(id)!;
         const allowed = 1 + (task.retries ?? this.#o.retries ?? 0);
@@ -870,16 +861,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
         await this.#recordFailure(id, outcome, cost, model, retryAt, true);
         this.#release(r);
         if (retryAt !== null) {
-          this.#scheduleRetry(id, Date.parse(retryAt));
-          this.#safeEmit('task:retrying', {
-            id,
-            attempt: r.attempt,
-            error: outcome.message,
-            kind: outcome.kind,
-            retryAt,
-            delayMs: delay,
-            countsAsAttempt: true,
-          });
+          this.#retryLater(r, outcome, retryAt, delay, true);
         } else {
           const state = this.#state();
           const blocks = transitiveDependents(this.cascade.tasks, id).filter(
@@ -999,6 +981,26 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       },
       Math.max(0, this.#pausedUntil - Date.now()) + 1,
     );
+  }
+
+  /** Queues the task again at `retryAt` (already recorded) and says so. */
+  #retryLater(
+    r: Running,
+    outcome: ExecutionFailure,
+    retryAt: string,
+    delayMs: number,
+    countsAsAttempt: boolean,
+  ): void {
+    this.#scheduleRetry(r.id, Date.parse(retryAt));
+    this.#safeEmit('task:retrying', {
+      id: r.id,
+      attempt: r.attempt,
+      error: outcome.message,
+      kind: outcome.kind,
+      retryAt,
+      delayMs,
+      countsAsAttempt,
+    });
   }
 
   #scheduleRetry(id: string, at: number): void {

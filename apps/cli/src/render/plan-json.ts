@@ -1,15 +1,8 @@
-import type { Cascade, CriticalPath, HierarchyBranch } from '@program-nova/parser';
+import type { Cascade, CriticalPath, HierarchyBranch, Task } from '@program-nova/parser';
 
 export interface PlanJson {
   projectName: string;
-  tasks: {
-    id: string;
-    name: string;
-    description: string;
-    dependsOn: string[];
-    branch: string;
-    group: string;
-  }[];
+  tasks: Pick<Task, 'id' | 'name' | 'description' | 'dependsOn' | 'branch' | 'group'>[];
   hierarchy: HierarchyBranch[];
   /** 0-based: wave 0 can start at once. */
   waves: string[][];

@@ -139,30 +139,8 @@ export function GraphView({ branch, group }: { branch?: string; group?: string }
           >
             <title>{scene.note}</title>
             <defs>
-              <marker
-                id="arrow"
-                viewBox="0 0 8 8"
-                refX="7"
-                refY="4"
-                markerWidth="8"
-                markerHeight="8"
-                markerUnits="userSpaceOnUse"
-                orient="auto-start-reverse"
-              >
-                <path d="M0,0 L8,4 L0,8 z" className="arrow" />
-              </marker>
-              <marker
-                id="arrow-critical"
-                viewBox="0 0 8 8"
-                refX="7"
-                refY="4"
-                markerWidth="8"
-                markerHeight="8"
-                markerUnits="userSpaceOnUse"
-                orient="auto-start-reverse"
-              >
-                <path d="M0,0 L8,4 L0,8 z" className="arrow-critical" />
-              </marker>
+              <ArrowMarker id="arrow" />
+              <ArrowMarker id="arrow-critical" />
             </defs>
             {layout.clusters
               .slice()
@@ -395,4 +373,22 @@ function pathOf(points: { x: number; y: number }[]): string {
 
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** An arrowhead for edges; `id` is also its path's class (the critical path's is styled apart). */
+function ArrowMarker({ id }: { id: string }) {
+  return (
+    <marker
+      id={id}
+      viewBox="0 0 8 8"
+      refX="7"
+      refY="4"
+      markerWidth="8"
+      markerHeight="8"
+      markerUnits="userSpaceOnUse"
+      orient="auto-start-reverse"
+    >
+      <path d="M0,0 L8,4 L0,8 z" className={id} />
+    </marker>
+  );
 }

@@ -12,7 +12,7 @@ import { setFlagsFromString } from 'node:v8';
 import { WorkerError } from '../errors.js';
 import { startWorker } from '../start-worker.js';
 import type { WorkerProcess } from '../types.js';
-import { type FromHost, serializeResult, type ToHost } from './protocol.js';
+import { type FromHost, failedBeforeOutput, serializeResult, type ToHost } from './protocol.js';
 
 // Every fork copies this process's page tables: keep its heap near its live size for the hours a
 // run lasts (the young generation at its starting size, the old one at most 30% past live data).
@@ -38,26 +38,7 @@ function start(k: number, options: Extract<ToHost, { t: 'start' }>['o']): void {
       `Task ${options.task.id}: the worker host could not start it: ${(error as Error)?.message}`,
       { cause: error },
     );
-    const zero = {
-      input_tokens: 0,
-      output_tokens: 0,
-      cache_read_tokens: 0,
-      cache_creation_tokens: 0,
-    };
-    send({
-      t: 'done',
-      k,
-      result: serializeResult({
-        ok: false,
-        error: failure,
-        usage: zero,
-        costUsd: null,
-        model: null,
-        sessionId: null,
-        durationMs: 0,
-        logPath: '',
-      }),
-    });
+    send({ t: 'done', k, result: serializeResult(failedBeforeOutput(failure, '', 0)) });
     return;
   }
   running.set(k, worker);

@@ -11,6 +11,7 @@ import type {
   WorkerResult,
   WorkerTask,
 } from '../types.js';
+import { zeroUsage } from '../usage.js';
 
 /** StartWorkerOptions as sent: plain data, `env` only when it differs from the host's own. */
 export type StartMessage = { t: 'start'; k: number; o: StartWorkerOptions };
@@ -82,4 +83,22 @@ export function deserializeResult(result: SerializedResult): WorkerResult {
     ...(cause ? { cause: Object.assign(new Error(cause.message), { code: cause.code }) } : {}),
   });
   return { ...result, error };
+}
+
+/** The outcome of an attempt that failed before the host could report anything of its own. */
+export function failedBeforeOutput(
+  error: WorkerError,
+  logPath: string,
+  durationMs: number,
+): WorkerResult {
+  return {
+    ok: false,
+    error,
+    usage: zeroUsage(),
+    costUsd: null,
+    model: null,
+    sessionId: null,
+    durationMs,
+    logPath,
+  };
 }

@@ -13,7 +13,13 @@ import type {
   WorkerProcess,
   WorkerResult,
 } from '../types.js';
-import { deserializeResult, type FromHost, type ToHost, workerTaskOf } from './protocol.js';
+import {
+  deserializeResult,
+  type FromHost,
+  failedBeforeOutput,
+  type ToHost,
+  workerTaskOf,
+} from './protocol.js';
 
 export interface WorkerHostOptions {
   /**
@@ -115,7 +121,7 @@ class HostProcess {
     const worker = new RemoteWorker(k, o, this);
     if (this.#crashes >= MAX_HOST_CRASHES) {
       worker.settle(
-        failureOf(
+        failedFor(
           worker,
           new WorkerError(
             'SPAWN_FAILED',
@@ -189,21 +195,16 @@ class HostProcess {
   }
 }
 
-function channelOf(child: ChildProcess): Channel | null {
-  return (child.channel as unknown as Channel | null | undefined) ?? null;
+function failedFor(worker: RemoteWorker, error: WorkerError): WorkerResult {
+  return failedBeforeOutput(
+    error,
+    worker.logPath,
+    Math.max(0, Date.now() - worker.startedAt.getTime()),
+  );
 }
 
-function failureOf(worker: RemoteWorker, error: WorkerError): WorkerResult {
-  return {
-    ok: false,
-    error,
-    usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_creation_tokens: 0 },
-    costUsd: null,
-    model: null,
-    sessionId: null,
-    durationMs: Math.max(0, Date.now() - worker.startedAt.getTime()),
-    logPath: worker.logPath,
-  };
+function channelOf(child: ChildProcess): Channel | null {
+  return (child.channel as unknown as Channel | null | undefined) ?? null;
 }
 
 class RemoteWorker extends EventEmitter implements WorkerProcess {
@@ -218,8 +219,6 @@ class RemoteWorker extends EventEmitter implements WorkerProcess {
   readonly #host: HostProcess;
   #resolve!: (result: WorkerResult) => void;
   #settled = false;
-  /** True when the host itself reported the outcome. */
-  #crashFree = false;
   #lastTokens: TokenUpdate | null = null;
 
   constructor(k: number, options: StartWorkerOptions, host: HostProcess) {
@@ -252,16 +251,16 @@ class RemoteWorker extends EventEmitter implements WorkerProcess {
         this.#emit('activity', message.line);
         break;
       case 'done':
-        this.#crashFree = true;
-        this.settle(deserializeResult(message.result));
+        this.settle(deserializeResult(message.result), true);
         break;
     }
   }
 
-  settle(result: WorkerResult): void {
+  /** `reportedByHost`: the host itself sent the outcome (it is alive and well). */
+  settle(result: WorkerResult, reportedByHost = false): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.#host.settled(this.#k, this.#crashFree);
+    this.#host.settled(this.#k, reportedByHost);
     this.#resolve(result);
   }
 
@@ -286,7 +285,7 @@ class RemoteWorker extends EventEmitter implements WorkerProcess {
     } catch {
       // The log is best effort here: the outcome still says what happened.
     }
-    const result = failureOf(this, error);
+    const result = failedFor(this, error);
     const tokens = this.#lastTokens;
     this.settle(
       tokens
