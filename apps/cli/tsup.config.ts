@@ -17,7 +17,7 @@ export default defineConfig({
   // The dashboard's files and the simulated agent are not code imported here: they stay packages.
   noExternal: [/^(?!@program-nova\/(dashboard|simulated-agent)$).*/],
   banner: {
-    // Bundled CommonJS dependencies (cross-spawn, toposort) call require() for node built-ins.
+    // Bundled CommonJS dependencies (cross-spawn) call require() for node built-ins.
     js: "#!/usr/bin/env node\nimport { createRequire as __novaCreateRequire } from 'node:module';\nconst require = __novaCreateRequire(import.meta.url);",
   },
   // `nova demo` needs its plan at runtime; the package ships only dist, so the plan goes there.

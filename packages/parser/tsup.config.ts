@@ -7,6 +7,4 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
-  // toposort is CommonJS: bundling it keeps the `./graph` entry plain ESM for browsers and bundlers.
-  noExternal: ['toposort'],
 });

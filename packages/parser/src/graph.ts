@@ -9,7 +9,6 @@
  * - Helpers that need an order (topologicalOrder, depths, waves, criticalPath) throw a CascadeError
  *   with code `E_CYCLE` on a cyclic graph; findCycles reports the cycles themselves.
  */
-import toposort from 'toposort';
 import { CascadeError } from './errors.js';
 import type { CriticalPath, Diagnostic, GraphNode } from './types.js';
 
@@ -203,33 +202,15 @@ function cyclesOf(g: IndexedGraph): number[][] {
   return found.sort((a, b) => a[0]! - b[0]! || a.length - b.length);
 }
 
-function hasCycle(g: IndexedGraph): boolean {
-  const edges: [string, string][] = [];
-  for (let i = 0; i < g.ids.length; i++) {
-    for (const d of g.deps[i]!) {
-      if (d === i) return true;
-      edges.push([g.ids[d]!, g.ids[i]!]);
-    }
-  }
-  try {
-    toposort.array(g.ids, edges);
-    return false;
-  } catch {
-    // toposort throws on a cycle (and could overflow the stack on an absurdly deep chain):
-    // either way the exact answer comes from the cycle search.
-    return cyclesOf(g).length > 0;
-  }
-}
-
 /**
  * Every dependency cycle as a full path in "must finish before" direction: `['F1', 'F2', 'F3', 'F1']`
  * means F2 depends on F1, F3 on F2 and F1 on F3. One shortest cycle per strongly connected group of
  * tasks (through its earliest task), plus each self-dependency as `[id, id]`; ordered by file order.
- * toposort is the fast acyclicity check; the paths come from a Tarjan search only when it finds one.
+ * Kahn's algorithm is the acyclicity check; the paths come from a Tarjan search only when it fails.
  */
 export function findCycles(nodes: readonly GraphNode[]): string[][] {
   const g = indexGraph(nodes);
-  if (!hasCycle(g)) return [];
+  if (kahnOrder(g) !== null) return [];
   return cyclesOf(g).map((cycle) => cycle.map((i) => g.ids[i]!));
 }
 
@@ -243,13 +224,13 @@ export function describeCycle(path: readonly string[]): string {
 
 function cycleError(g: IndexedGraph): CascadeError {
   const cycles = cyclesOf(g);
-  const diagnostics: Diagnostic[] = cycles.map((cycle) => ({
+  const paths = cycles.map((cycle) => cycle.map((i) => g.ids[i]!));
+  const diagnostics: Diagnostic[] = cycles.map((cycle, k) => ({
     code: 'E_CYCLE',
-    message: describeCycle(cycle.map((i) => g.ids[i]!)),
+    message: describeCycle(paths[k]!),
     line: g.lines[cycle[0]!] ?? 0,
     column: g.lines[cycle[0]!] === undefined ? 0 : 1,
   }));
-  const paths = cycles.map((cycle) => cycle.map((i) => g.ids[i]!));
   return new CascadeError(
     'E_CYCLE',
     paths.length === 1

@@ -35,7 +35,7 @@ import type { Heading, Nodes, Root, RootContent, Table, TableRow } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { gfmTable } from 'micromark-extension-gfm-table';
-import { buildPlainTable, plainTableStats, type RowLine } from './plain-table.js';
+import { buildPlainTable, LONE_CR, plainTableStats, type RowLine } from './plain-table.js';
 
 export type Strategy = 'fast' | 'whole';
 
@@ -133,10 +133,11 @@ export function* iterateBlocks(
     const first = nodes[runStart]!.position!.start;
     const from = first.offset! - (first.column - 1);
     const text = source.slice(from, end.offset!);
-    const plain = text.includes('|') ? plainRun(source, nodes, runStart, i, pieceLines) : undefined;
+    const hasPipe = text.includes('|');
+    const plain = hasPipe ? plainRun(source, nodes, runStart, i, pieceLines) : undefined;
     if (plain !== undefined) {
       yield* plain;
-    } else if (text.includes('|')) {
+    } else if (hasPipe) {
       const reparsed =
         reparseInPieces(text, from, first.line, pieceLines) ??
         reparse(text, from, first.line, withTables);
@@ -324,7 +325,7 @@ function reparseInPieces(
   piece: number,
 ): RootContent[] | null {
   // A lone CR is a line ending to micromark but not to the line split below: leave such text whole.
-  if (!(piece >= 2) || /\r(?!\n)/.test(text)) return null;
+  if (!(piece >= 2) || LONE_CR.test(text)) return null;
   const starts = [0];
   for (let i = text.indexOf('\n'); i !== -1 && i + 1 < text.length; i = text.indexOf('\n', i + 1))
     starts.push(i + 1);

@@ -26,7 +26,8 @@ const NOT_PLAIN = /[\\`*_<&[\]!~\t\0]/;
 /** The same without the backtick: a body row may hold simple code spans (see codeSpans). */
 const NOT_PLAIN_ROW = /[\\*_<&[\]!~\t\0]/;
 /** A CR that is not part of CRLF ends a line for micromark but not for the line split here. */
-const LONE_CR = /\r(?!\n)/;
+/** A CR not followed by LF: a line ending to micromark, not to a split on LF. */
+export const LONE_CR = /\r(?!\n)/;
 
 const PIPE = 124; // |
 const SPACE = 32;

@@ -46,7 +46,3 @@ export class StateError extends Error {
     if (options.problems !== undefined) this.problems = options.problems;
   }
 }
-
-export function isStateError(value: unknown): value is StateError {
-  return value instanceof StateError;
-}

@@ -9,6 +9,7 @@ import type {
   ProjectRollup,
   Rollup,
   RollupStatus,
+  StatusSummary,
   TaskState,
 } from './types.js';
 
@@ -36,10 +37,10 @@ export function elapsedSeconds(task: TaskState, now: Date = new Date()): number 
 }
 
 /** Failed if any failed; else in progress if any runs; else completed if all completed; else pending. */
-function statusOf(statuses: TaskState['status'][]): RollupStatus {
-  if (statuses.includes('failed')) return 'failed';
-  if (statuses.includes('in_progress')) return 'in_progress';
-  if (statuses.length > 0 && statuses.every((s) => s === 'completed')) return 'completed';
+function statusOf(c: StatusSummary): RollupStatus {
+  if (c.failed > 0) return 'failed';
+  if (c.inProgress > 0) return 'in_progress';
+  if (c.totalTasks > 0 && c.completed === c.totalTasks) return 'completed';
   return 'pending';
 }
 
@@ -61,14 +62,12 @@ function rollupOf(
     costUsd: 0,
     costUnknownTasks: 0,
   };
-  const statuses: TaskState['status'][] = [];
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
   let running = false;
   for (const id of ids) {
     if (!Object.hasOwn(state.tasks, id)) continue;
     const task = state.tasks[id]!;
-    statuses.push(task.status);
     r.taskSeconds += elapsedSeconds(task, now) ?? 0;
     if (task.started_at !== null) {
       first = Math.min(first, Date.parse(task.started_at));
@@ -84,7 +83,7 @@ function rollupOf(
     if (cost !== null) r.costUsd += cost;
     else if (!usageIsZero(u)) r.costUnknownTasks++;
   }
-  r.status = statusOf(statuses);
+  r.status = statusOf(r.counts);
   if (Number.isFinite(first)) {
     r.startedAt = new Date(first).toISOString();
     const end = running ? now.getTime() : Number.isFinite(last) ? last : first;

@@ -53,7 +53,7 @@ function describe(value: unknown): string {
 /** Field paths as users read them: `tasks.F1.token_usage.input_tokens`, `graph.hierarchy[0].branch`. */
 function child(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
-  const safe = /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key) && !key.includes('.');
+  const safe = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key);
   const part = safe ? key : JSON.stringify(key);
   return path === '' ? part : safe ? `${path}.${part}` : `${path}[${part}]`;
 }

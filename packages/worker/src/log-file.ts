@@ -1,11 +1,10 @@
 import { closeSync, existsSync, open, renameSync, write } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDirectory } from '@program-nova/state/store';
+import { errno } from './process-group.js';
 
 /** Task IDs name log files: the parser's ID rule, which also rules out `/` and `..`. */
 export const TASK_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-const errno = (error: unknown): string | undefined => (error as NodeJS.ErrnoException)?.code;
 
 /**
  * Opens a fresh `<id>.log` starting with `header`, first moving an existing one aside to

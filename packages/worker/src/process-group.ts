@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function errno(error: unknown): string | undefined {
+/** The errno code (`ENOENT`, `ESRCH`, ...) of a Node error, if any. */
+export function errno(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | null)?.code;
 }
 

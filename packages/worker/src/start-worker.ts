@@ -66,6 +66,17 @@ export function assertStartable(o: StartWorkerOptions): void {
   }
 }
 
+/** Emits `event`; a listener that throws is reported as a warning, never breaks the bookkeeping. */
+export function emitSafely(emitter: EventEmitter, event: string, args: unknown[]): void {
+  try {
+    emitter.emit(event, ...args);
+  } catch (error) {
+    process.emitWarning(
+      `@program-nova/worker: a '${event}' listener threw: ${(error as Error)?.message ?? String(error)}`,
+    );
+  }
+}
+
 /** Starts one task as one process. Never throws for a process problem: see `done`. */
 export function startWorker(options: StartWorkerOptions): WorkerProcess {
   return new LocalWorker(options);
@@ -421,14 +432,7 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
   }
 
   private safeEmit(event: string, ...args: unknown[]): void {
-    try {
-      this.emit(event, ...args);
-    } catch (error) {
-      // A listener's bug must not break the worker's bookkeeping.
-      process.emitWarning(
-        `@program-nova/worker: a '${event}' listener threw: ${(error as Error)?.message ?? String(error)}`,
-      );
-    }
+    emitSafely(this, event, args);
   }
 
   // ---- stopping ----

@@ -72,7 +72,7 @@ function max(a: TokenUsage, b: TokenUsage): TokenUsage {
 }
 
 /** Unix seconds (or milliseconds, or an ISO string) -> ISO time; null when unusable. */
-export function toIsoTime(v: unknown): string | null {
+function toIsoTime(v: unknown): string | null {
   let ms: number;
   if (typeof v === 'number' && Number.isFinite(v) && v > 0) ms = v > 1e12 ? v : v * 1000;
   else if (typeof v === 'string' && /^\d{9,13}$/.test(v.trim())) return toIsoTime(Number(v));
@@ -293,6 +293,9 @@ export function createUsageTracker(options: TrackerOptions = {}): UsageTracker {
 
   const splitter = createLineSplitter((line) => {
     for (const ev of eventsOfLine(line)) onEvent(ev);
+    // Line-delimited output (stream-json): its lines are its events, so no copy of it is kept
+    // for a whole-document parse at the end (a pretty-printed document has no such line).
+    if (events > 0) doc = null;
   }, maxLineBytes);
 
   const keepDocument = (buf: Buffer) => {

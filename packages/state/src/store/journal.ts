@@ -5,8 +5,6 @@ import type { JournalEntry } from '../types.js';
 export interface JournalRead {
   /** Every complete, valid line, in file order, with its 1-based line number. */
   entries: { entry: JournalEntry; line: number }[];
-  /** Bytes of the journal that hold those lines (the file is cut to this length by the writer). */
-  validBytes: number;
   /** Set when the last line was torn (cut off by a crash mid-write) or damaged. */
   torn: { line: number; bytes: number; reason: string } | null;
 }
@@ -58,11 +56,7 @@ export function parseJournal(bytes: Uint8Array, file: string): JournalRead {
     }
     if (problem !== null) {
       if (isBlank(bytes, next, bytes.length)) {
-        return {
-          entries,
-          validBytes: start,
-          torn: { line, bytes: bytes.length - start, reason: problem },
-        };
+        return { entries, torn: { line, bytes: bytes.length - start, reason: problem } };
       }
       throw new StateError(
         'JOURNAL_CORRUPT',
@@ -85,5 +79,5 @@ export function parseJournal(bytes: Uint8Array, file: string): JournalRead {
     entries.push({ entry, line });
     start = next;
   }
-  return { entries, validBytes: start, torn: null };
+  return { entries, torn: null };
 }

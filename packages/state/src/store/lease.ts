@@ -77,7 +77,7 @@ export function pidAlive(pid: number): boolean {
  * zombie, or a pid now owned by a process that started at another time). A holder on another host is
  * 'unknown' and treated as alive: its lease is never taken over automatically.
  */
-export function holderLiveness(r: LeaseRecord): 'alive' | 'dead' | 'unknown' {
+function holderLiveness(r: LeaseRecord): 'alive' | 'dead' | 'unknown' {
   if (r.hostname !== hostname()) return 'unknown';
   if (r.boot_id && bootId && r.boot_id !== bootId) return 'dead';
   try {

@@ -111,7 +111,6 @@ class FileStateStore implements StateStore {
   #closing: Promise<void> | null = null;
   #timer: NodeJS.Timeout | null = null;
   #snapshotChain: Promise<void> = Promise.resolve();
-  #text = new SnapshotText();
 
   constructor(
     readonly stateFile: string,
@@ -123,6 +122,8 @@ class FileStateStore implements StateStore {
     private readonly intervalMs: number,
     private readonly syncJournal: boolean,
     private readonly warn: Warn,
+    /** Holds the pieces of the snapshot written at open, so the next one re-encodes only changes. */
+    private readonly text: SnapshotText,
   ) {
     this.#state = state;
     this.#seq = this.#writtenSeq = this.#snapshotSeq = state.journal_seq ?? 0;
@@ -153,8 +154,8 @@ class FileStateStore implements StateStore {
     }
     this.#seq = entry.seq;
     this.stats.recorded++;
-    if (entry.type === 'plan_reconciled') this.#text.reset();
-    else if ('id' in entry && entry.type !== 'milestone_reached') this.#text.touch(entry.id);
+    if (entry.type === 'plan_reconciled') this.text.reset();
+    else if ('id' in entry && entry.type !== 'milestone_reached') this.text.touch(entry.id);
     return new Promise<JournalEntry>((resolve, reject) => {
       this.#queue.push(line);
       this.#waiters.push({ entry, resolve, reject });
@@ -242,7 +243,7 @@ class FileStateStore implements StateStore {
     const seq = this.#seq;
     if (seq === this.#snapshotSeq && !force) return;
     this.#state.journal_seq = seq;
-    const chunks = this.#text.chunks(this.#state);
+    const chunks = this.text.chunks(this.#state);
     // The snapshot may never run ahead of the journal: publish it only once its transitions are there.
     await this.#written(seq);
     if (!this.syncJournal)
@@ -393,7 +394,8 @@ export async function openStore(
     state.journal_seq = last;
     // Recovery is complete in memory: now (and only now) write. Snapshot first, then the empty journal,
     // so a crash in between leaves a journal whose lines the snapshot already covers.
-    await replaceFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
+    const text = new SnapshotText();
+    await replaceFileAtomic(file, text.chunks(state));
     await replaceFileAtomic(journalFile, '');
     const fd = await openAppend(journalFile);
     const store = new FileStateStore(
@@ -406,6 +408,7 @@ export async function openStore(
       Math.max(0, options.snapshotIntervalMs ?? 250),
       options.syncJournal ?? false,
       warn,
+      text,
     );
     store.stats.snapshots = 1;
     return store;

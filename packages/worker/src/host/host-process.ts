@@ -11,7 +11,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { WorkerError } from '../errors.js';
 import { startWorker } from '../start-worker.js';
-import type { WorkerProcess } from '../types.js';
+import type { StartWorkerOptions, WorkerProcess } from '../types.js';
 import { type FromHost, failedBeforeOutput, serializeResult, type ToHost } from './protocol.js';
 
 // Every fork copies this process's page tables: keep its heap near its live size for the hours a
@@ -27,7 +27,7 @@ function send(message: FromHost): void {
   if (process.connected) process.send?.(message);
 }
 
-function start(k: number, options: Extract<ToHost, { t: 'start' }>['o']): void {
+function start(k: number, options: StartWorkerOptions): void {
   let worker: WorkerProcess;
   try {
     worker = startWorker(options);

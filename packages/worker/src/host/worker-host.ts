@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WorkerError } from '../errors.js';
 import { killProcessGroup } from '../process-group.js';
-import { assertStartable } from '../start-worker.js';
+import { assertStartable, emitSafely } from '../start-worker.js';
 import type {
   StartWorkerOptions,
   TokenUpdate,
@@ -301,12 +301,6 @@ class RemoteWorker extends EventEmitter implements WorkerProcess {
   }
 
   #emit(event: keyof WorkerEvents, ...args: unknown[]): void {
-    try {
-      this.emit(event, ...args);
-    } catch (error) {
-      process.emitWarning(
-        `@program-nova/worker: a '${event}' listener threw: ${(error as Error)?.message ?? String(error)}`,
-      );
-    }
+    emitSafely(this, event, args);
   }
 }
