@@ -136,3 +136,26 @@ export interface Executor {
    */
   reapStrays?(stateFile: string): Promise<ReapResult & { taskIds: string[] }>;
 }
+
+/** The outcome of an attempt that failed before anything ran (no usage, no duration). */
+export function spawnErrorOutcome(
+  message: string,
+  retryable: boolean,
+  cause: unknown,
+): ExecutionFailure {
+  return {
+    ok: false,
+    kind: 'spawn_error',
+    message,
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    retryable,
+    resetAt: null,
+    usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_creation_tokens: 0 },
+    costUsd: null,
+    model: null,
+    durationMs: 0,
+    cause,
+  };
+}

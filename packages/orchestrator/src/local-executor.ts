@@ -20,6 +20,7 @@ import type {
   RecordedAttempt,
   TaskRunSpec,
 } from './executor.js';
+import { spawnErrorOutcome } from './executor.js';
 import { findTaskProcesses, ownProcessGroup, type ProcInfo } from './proc-scan.js';
 
 export interface LocalExecutorOptions {
@@ -133,21 +134,11 @@ function toOutcome(result: WorkerResult): ExecutionOutcome {
 
 /** The worker promises `done` never rejects; if it ever does, that is a spawn-level failure. */
 function unexpected(err: unknown): ExecutionOutcome {
-  return {
-    ok: false,
-    kind: 'spawn_error',
-    message: `worker failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`,
-    exitCode: null,
-    signal: null,
-    timedOut: false,
-    retryable: true,
-    resetAt: null,
-    usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_creation_tokens: 0 },
-    costUsd: null,
-    model: null,
-    durationMs: 0,
-    cause: err,
-  };
+  return spawnErrorOutcome(
+    `worker failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`,
+    true,
+    err,
+  );
 }
 
 export class LocalExecutor implements Executor {
@@ -158,27 +149,17 @@ export class LocalExecutor implements Executor {
   }
 
   start(spec: TaskRunSpec): Execution {
-    const o = this.options;
-    const model = spec.task.model ?? spec.model ?? o.model;
-    const start = o.host ? (w: StartWorkerOptions) => o.host!.start(w) : startWorker;
+    const { host, ...defaults } = this.options;
+    const start = host ? (w: StartWorkerOptions) => host.start(w) : startWorker;
+    // Options left undefined mean "the worker's default" to startWorker, as if left out.
     const worker = start({
+      ...defaults,
       task: spec.task,
       project: spec.project,
       dependencies: spec.dependencies,
-      ...(o.command !== undefined ? { command: o.command } : {}),
-      ...(o.stdin !== undefined ? { stdin: o.stdin } : {}),
-      ...(model !== undefined ? { model } : {}),
-      ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
-      ...(o.env !== undefined ? { env: o.env } : {}),
-      logsDir: o.logsDir,
+      model: spec.task.model ?? spec.model ?? defaults.model,
       stateFile: spec.stateFile,
-      ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
-      ...(o.inactivityTimeoutMs !== undefined
-        ? { inactivityTimeoutMs: o.inactivityTimeoutMs }
-        : {}),
-      ...(o.maxLogBytes !== undefined ? { maxLogBytes: o.maxLogBytes } : {}),
-      ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}),
-      ...(o.resultGraceMs !== undefined ? { resultGraceMs: o.resultGraceMs } : {}),
+      timeoutMs: spec.timeoutMs,
     });
     return new LocalExecution(worker);
   }

@@ -48,6 +48,7 @@ import type {
   Executor,
   TaskRunSpec,
 } from './executor.js';
+import { spawnErrorOutcome } from './executor.js';
 import { LocalExecutor } from './local-executor.js';
 import { priorityOrder, ReadyQueue } from './ready-queue.js';
 
@@ -140,13 +141,6 @@ interface Running {
   /** Its outcome is being recorded: no more progress records for it. */
   settling: boolean;
 }
-
-const ZERO_USAGE: TokenUsage = {
-  input_tokens: 0,
-  output_tokens: 0,
-  cache_read_tokens: 0,
-  cache_creation_tokens: 0,
-};
 
 type Deferred<T> = { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void };
 function deferred<T>(): Deferred<T> {
@@ -244,15 +238,15 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       o.executor ??
       new LocalExecutor({
         logsDir: this.logsDir,
-        ...(command !== undefined ? { command } : {}),
-        ...(o.workerStdin !== undefined ? { stdin: o.workerStdin } : {}),
-        ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
-        ...(o.env !== undefined ? { env: o.env } : {}),
-        ...(o.model !== undefined ? { model: o.model } : {}),
-        ...(o.inactivityTimeout !== undefined ? { inactivityTimeoutMs: o.inactivityTimeout } : {}),
-        ...(o.maxLogBytes !== undefined ? { maxLogBytes: o.maxLogBytes } : {}),
-        ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}),
-        ...(o.workerHost !== undefined ? { host: o.workerHost } : {}),
+        command,
+        stdin: o.workerStdin,
+        cwd: o.cwd,
+        env: o.env,
+        model: o.model,
+        inactivityTimeoutMs: o.inactivityTimeout,
+        maxLogBytes: o.maxLogBytes,
+        killGraceMs: o.killGraceMs,
+        host: o.workerHost,
       });
 
     const tasks = this.cascade.tasks;
@@ -1278,21 +1272,7 @@ function checkNonNegative(name: string, v: number): void {
 }
 
 function failedOutcome(e: unknown): ExecutionOutcome {
-  return {
-    ok: false,
-    kind: 'spawn_error',
-    message: `the executor failed: ${message(e)}`,
-    exitCode: null,
-    signal: null,
-    timedOut: false,
-    retryable: false,
-    resetAt: null,
-    usage: { ...ZERO_USAGE },
-    costUsd: null,
-    model: null,
-    durationMs: 0,
-    cause: e,
-  };
+  return spawnErrorOutcome(`the executor failed: ${message(e)}`, false, e);
 }
 
 /** Stands in for an execution the executor could not even create. */

@@ -28,11 +28,7 @@ export function scanProcesses(procRoot = '/proc'): ProcInfo[] | null {
     if (!/^\d+$/.test(name)) continue;
     const pid = Number(name);
     try {
-      const stat = readFileSync(`${procRoot}/${name}/stat`, 'utf8');
-      // comm may contain spaces and parentheses: fields resume after the last ')'.
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const state = rest[0] ?? '?';
-      const pgid = Number(rest[2]);
+      // The environment first: almost no process carries the markers, and it decides alone.
       const environ = readFileSync(`${procRoot}/${name}/environ`, 'utf8');
       let taskId: string | undefined;
       let stateFile: string | undefined;
@@ -41,7 +37,9 @@ export function scanProcesses(procRoot = '/proc'): ProcInfo[] | null {
         else if (kv.startsWith('NOVA_STATE_FILE=')) stateFile = kv.slice('NOVA_STATE_FILE='.length);
       }
       if (taskId === undefined) continue;
-      out.push({ pid, pgid, state, taskId, stateFile });
+      const stat = statFields(procRoot, name);
+      if (stat === null) continue;
+      out.push({ pid, pgid: stat.pgid, state: stat.state, taskId, stateFile });
     } catch {
       // Gone meanwhile, or another user's process: neither can be ours.
     }
@@ -71,9 +69,16 @@ export function findTaskProcesses(
 
 /** The process group of this process, where /proc tells it. */
 export function ownProcessGroup(procRoot = '/proc'): number | null {
+  return statFields(procRoot, 'self')?.pgid ?? null;
+}
+
+/** State letter and process group from /proc/<pid>/stat; null when it cannot be read. */
+function statFields(procRoot: string, pid: string): { state: string; pgid: number } | null {
   try {
-    const stat = readFileSync(`${procRoot}/self/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    const stat = readFileSync(`${procRoot}/${pid}/stat`, 'utf8');
+    // comm may contain spaces and parentheses: fields resume after the last ')'.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: rest[0] ?? '?', pgid: Number(rest[2]) };
   } catch {
     return null;
   }
