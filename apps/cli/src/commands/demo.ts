@@ -7,7 +7,12 @@ import { CliError } from '../core/cli-error.js';
 import type { Command } from '../core/command.js';
 import { createFolder } from '../core/create-folder.js';
 import { runPlan } from '../run/run-plan.js';
-import { DEFAULT_PORT, parsePort, type RunSettings, simulatedAgentPath } from '../run/settings.js';
+import {
+  DEFAULT_PORT,
+  parsePort,
+  type RunSettings,
+  simulatedWorkerCommand,
+} from '../run/settings.js';
 import { DEMO_MILESTONES } from '../templates/demo.js';
 
 /** The demo plan ships inside the CLI's dist (copied there at build), so an installed nova has it. */
@@ -83,7 +88,7 @@ export const demoCommand: Command = {
       logsDir: join(dir, 'logs'),
       maxWorkers: 3,
       agent: 'simulated',
-      workerCommand: [process.execPath, simulatedAgentPath(), '--model', '{model}'],
+      workerCommand: simulatedWorkerCommand(),
       retries: undefined,
       timeoutMs: undefined,
       failFast: false,

@@ -1,4 +1,4 @@
-import { type CascadeState, rollup, summarize } from '@program-nova/state';
+import { type CascadeState, rollup, type StatusSummary } from '@program-nova/state';
 import { EXIT } from '../core/cli-error.js';
 import type { Colors } from '../core/colors.js';
 import type { Command } from '../core/command.js';
@@ -36,12 +36,13 @@ export const statusCommand: Command = {
     const state = await loadState(ctx);
     const now = new Date();
     if (ctx.values.json) {
+      const r = rollup(state, { now });
       const doc = {
         stateFile: stateFileOf(ctx),
         project: state.project,
         runActive: runActive(state),
-        summary: summarize(state),
-        rollup: rollup(state, { now }),
+        summary: r.counts,
+        rollup: r,
         running: runningTasks(state, now),
         failed: failedTasks(state),
         blocked: blockedTasks(state),
@@ -56,14 +57,14 @@ export const statusCommand: Command = {
 };
 
 function statusText(state: CascadeState, file: string, c: Colors, now: Date): string[] {
-  const s = summarize(state);
   const r = rollup(state, { now });
+  const s = r.counts;
   const lines: string[] = [];
   lines.push(
     `${c.bold(state.project.name)} ${progressBar(s.completed, s.totalTasks, 24)} ${percent(s.completed, s.totalTasks)}`,
   );
-  lines.push(`  ${countsLine(state, c)}`);
-  lines.push(`  ${usageLine(state)}`);
+  lines.push(`  ${countsLine(s, c)}`);
+  lines.push(`  ${usageLine(r)}`);
   const when: string[] = [];
   if (state.project.started_at) when.push(`started ${state.project.started_at}`);
   if (state.project.completed_at) when.push(`completed ${state.project.completed_at}`);
@@ -81,7 +82,7 @@ function statusText(state: CascadeState, file: string, c: Colors, now: Date): st
   }
 
   lines.push('', c.bold('Branches'));
-  const label = (rc: { status: string; counts: ReturnType<typeof summarize>; costUsd: number }) => {
+  const label = (rc: { status: string; counts: StatusSummary; costUsd: number }) => {
     const n = rc.counts;
     const extra = [
       n.inProgress ? c.cyan(`${n.inProgress} running`) : '',

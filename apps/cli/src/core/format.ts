@@ -1,8 +1,14 @@
-import type { TokenUsage } from '@program-nova/state';
+import type { Rollup, TokenUsage } from '@program-nova/state';
 
 /** All four token counts of a usage record. */
 export function totalTokens(u: TokenUsage): number {
   return u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_creation_tokens;
+}
+
+/** All four token counts of a rollup. */
+export function rollupTokens(r: Pick<Rollup, 'tokens'>): number {
+  const t = r.tokens;
+  return t.inputTokens + t.outputTokens + t.cacheReadTokens + t.cacheCreationTokens;
 }
 
 /** 950, 12.3k, 4.56M: compact token counts. */

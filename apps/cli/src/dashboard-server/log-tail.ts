@@ -4,14 +4,14 @@ import { join, sep } from 'node:path';
 /** Same shape the parser accepts for a task ID (DESIGN.md section 2): it names a log file. */
 const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-export const DEFAULT_TAIL_BYTES = 64 * 1024;
-export const MAX_TAIL_BYTES = 1024 * 1024;
+const DEFAULT_TAIL_BYTES = 64 * 1024;
+const MAX_TAIL_BYTES = 1024 * 1024;
 
 export type LogTail =
   | { kind: 'ok'; text: Buffer; size: number; truncated: boolean; etag: string }
   | { kind: 'not_found' };
 
-export function isTaskId(id: string): boolean {
+function isTaskId(id: string): boolean {
   return TASK_ID.test(id);
 }
 

@@ -2,11 +2,7 @@ import { type Diagnostic, formatDiagnostic } from '@program-nova/parser';
 import type { Colors } from '../core/colors.js';
 
 /** `file:line:col severity CODE message`, with the severity coloured when colour is on. */
-export function diagnosticLine(
-  d: Diagnostic<string>,
-  severity: 'error' | 'warning',
-  c: Colors,
-): string {
+function diagnosticLine(d: Diagnostic<string>, severity: 'error' | 'warning', c: Colors): string {
   const plain = formatDiagnostic(d, severity);
   if (!c.enabled) return plain;
   const marker = ` ${severity} `;

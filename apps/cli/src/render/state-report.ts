@@ -7,12 +7,12 @@ import {
   blockedBy,
   type CascadeState,
   elapsedSeconds,
-  rollup,
-  summarize,
+  type Rollup,
+  type StatusSummary,
 } from '@program-nova/state';
 import type { Colors } from '../core/colors.js';
 import { formatDuration } from '../core/duration.js';
-import { formatCost, formatTokens, reasonLine } from '../core/format.js';
+import { formatCost, formatTokens, reasonLine, rollupTokens, totalTokens } from '../core/format.js';
 
 export interface FailedTask {
   id: string;
@@ -75,19 +75,14 @@ export function runningTasks(state: CascadeState, now = new Date()): RunningTask
       name: nameOf(state, id),
       startedAt: t.started_at,
       elapsedSeconds: elapsedSeconds(t, now),
-      tokens:
-        t.token_usage.input_tokens +
-        t.token_usage.output_tokens +
-        t.token_usage.cache_read_tokens +
-        t.token_usage.cache_creation_tokens,
+      tokens: totalTokens(t.token_usage),
       step: t.current_step,
       pid: t.pid,
       logPath: t.log_path,
     }));
 }
 
-export function countsLine(state: CascadeState, c: Colors): string {
-  const s = summarize(state);
+export function countsLine(s: StatusSummary, c: Colors): string {
   const parts = [
     `${s.completed}/${s.totalTasks} completed`,
     `${s.inProgress} running`,
@@ -98,10 +93,9 @@ export function countsLine(state: CascadeState, c: Colors): string {
   return parts.join(', ');
 }
 
-export function usageLine(state: CascadeState): string {
-  const r = rollup(state);
+export function usageLine(r: Rollup): string {
   const t = r.tokens;
-  const total = t.inputTokens + t.outputTokens + t.cacheReadTokens + t.cacheCreationTokens;
+  const total = rollupTokens(r);
   const unknown =
     r.costUnknownTasks > 0
       ? ` (+ ${r.costUnknownTasks} ${r.costUnknownTasks === 1 ? 'task' : 'tasks'} of unknown price)`

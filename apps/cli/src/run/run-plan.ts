@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Orchestrator, type RunResult } from '@program-nova/orchestrator';
 import { parseCascadeFile } from '@program-nova/parser';
+import { rollup } from '@program-nova/state';
 import { ensureDirectory } from '@program-nova/state/store';
 import { createWorkerHost, type WorkerHost } from '@program-nova/worker';
 import { CliError, EXIT } from '../core/cli-error.js';
@@ -133,8 +134,9 @@ async function runPlanWith(
   disposeSignals();
 
   const state = orchestrator.state;
-  const lines = ['', headline(result, cascade.projectName, c), `  ${countsLine(state, c)}`];
-  lines.push(`  ${usageLine(state)}`, `  wall time ${formatDuration(Date.now() - started)}`);
+  const r = rollup(state);
+  const lines = ['', headline(result, cascade.projectName, c), `  ${countsLine(r.counts, c)}`];
+  lines.push(`  ${usageLine(r)}`, `  wall time ${formatDuration(Date.now() - started)}`);
   const failures = failureLines(state, c);
   const blocked = blockedLines(state, c);
   if (failures.length || blocked.length) lines.push('', ...failures, ...blocked);

@@ -11,6 +11,7 @@ import { DEFAULT_COMMAND } from '@program-nova/worker';
 import { CliError } from '../core/cli-error.js';
 import type { OptionSpec, OptionValues } from '../core/command.js';
 import type { NovaConfig } from '../core/config.js';
+import { STATE_OPTION } from '../core/state-paths.js';
 import { commandExists } from '../core/which.js';
 
 export const AGENTS = ['claude', 'simulated'] as const;
@@ -38,11 +39,7 @@ export interface RunSettings {
 
 /** The options `nova run` shares with `nova demo` (which fixes some of them). */
 export const RUN_OPTIONS: Record<string, OptionSpec> = {
-  state: {
-    type: 'string',
-    valueName: 'file',
-    description: 'state file (default ./cascade_state.json)',
-  },
+  ...STATE_OPTION,
   logs: {
     type: 'string',
     valueName: 'dir',
@@ -123,10 +120,18 @@ export function parsePort(text: string | number | undefined, command: string): n
 }
 
 /** Path of the simulated agent script, through its package (works from the workspace and installed). */
-export function simulatedAgentPath(): string {
+function simulatedAgentPath(): string {
   return createRequire(import.meta.url).resolve(
     '@program-nova/simulated-agent/simulated-agent.mjs',
   );
+}
+
+/**
+ * The simulated agent as a worker command. Flags Claude Code would get are harmless to it;
+ * {model} lets it report the model.
+ */
+export function simulatedWorkerCommand(): string[] {
+  return [process.execPath, simulatedAgentPath(), '--model', '{model}'];
 }
 
 export function resolveRunSettings(
@@ -166,8 +171,7 @@ export function resolveRunSettings(
     }
     workerCommand = argv;
   } else if (agent === 'simulated') {
-    // Flags Claude Code would get are harmless to the simulated agent; {model} lets it report the model.
-    workerCommand = [process.execPath, simulatedAgentPath(), '--model', '{model}'];
+    workerCommand = simulatedWorkerCommand();
   }
 
   const timeoutText = str(values, 'timeout') ?? config.timeout;

@@ -6,7 +6,7 @@
  *   warnings printed above it as permanent lines.
  */
 import type { Orchestrator } from '@program-nova/orchestrator';
-import { rollup, summarize, type TokenUsage } from '@program-nova/state';
+import { type ProjectRollup, rollup, summarize, type TokenUsage } from '@program-nova/state';
 import type { Colors } from '../core/colors.js';
 import type { Writer } from '../core/command.js';
 import { formatDuration } from '../core/duration.js';
@@ -18,6 +18,7 @@ import {
   percent,
   progressBar,
   reasonLine,
+  rollupTokens,
   totalTokens,
 } from '../core/format.js';
 
@@ -155,7 +156,7 @@ export class LiveView extends BaseView {
   private stopped = false;
   private pending = false;
   /** The last frame's whole-plan figures, reused by redraws that only move the block down. */
-  private figures: { s: ReturnType<typeof summarize>; r: ReturnType<typeof rollup> } | null = null;
+  private figures: ProjectRollup | null = null;
   private readonly restoreCursor = () => process.stdout.write(SHOW_CURSOR);
 
   constructor(
@@ -256,8 +257,9 @@ export class LiveView extends BaseView {
   private frame(fresh: boolean): string[] {
     const { c } = this;
     const state = this.orchestrator.state;
-    if (fresh || !this.figures) this.figures = { s: summarize(state), r: rollup(state) };
-    const { s, r } = this.figures;
+    if (fresh || !this.figures) this.figures = rollup(state);
+    const r = this.figures;
+    const s = r.counts;
     const w = this.width;
     const done = s.completed;
     const lines: string[] = [];
@@ -274,7 +276,7 @@ export class LiveView extends BaseView {
     );
     lines.push(
       c.dim(
-        `  ${formatDuration(Date.now() - this.startedAt)} elapsed  ${formatTokens(r.tokens.inputTokens + r.tokens.outputTokens + r.tokens.cacheReadTokens + r.tokens.cacheCreationTokens + this.unrecordedTokens())} tokens  ${formatCost(r.costUsd)} spent`,
+        `  ${formatDuration(Date.now() - this.startedAt)} elapsed  ${formatTokens(rollupTokens(r) + this.unrecordedTokens())} tokens  ${formatCost(r.costUsd)} spent`,
       ),
     );
     const running = [...this.running.values()].sort((a, b) => a.startedAt - b.startedAt);
