@@ -1,4 +1,5 @@
 // Display formatting only: every number shown here was derived by @program-nova/state.
+import type { Rollup, TokenUsage } from '@program-nova/state';
 
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
@@ -52,4 +53,15 @@ export function formatAgo(ms: number): string {
   if (s < 60) return `${s}s ago`;
   if (s < 3600) return `${Math.floor(s / 60)}m ago`;
   return `${Math.floor(s / 3600)}h ago`;
+}
+
+/** All four token counts of a task's usage record. */
+export function usageTokens(u: TokenUsage): number {
+  return u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_creation_tokens;
+}
+
+/** All four token counts of a rollup. */
+export function rollupTokens(r: Pick<Rollup, 'tokens'>): number {
+  const t = r.tokens;
+  return t.inputTokens + t.outputTokens + t.cacheReadTokens + t.cacheCreationTokens;
 }

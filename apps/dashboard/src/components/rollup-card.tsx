@@ -1,11 +1,6 @@
 import type { Rollup } from '@program-nova/state';
-import { formatCost, formatDuration, formatTokens } from '../format.js';
+import { formatCost, formatDuration, formatTokens, rollupTokens } from '../format.js';
 import { ProgressBar, StatusBadge } from './status.js';
-
-export function tokensTotal(rollup: Rollup): number {
-  const t = rollup.tokens;
-  return t.inputTokens + t.outputTokens + t.cacheReadTokens + t.cacheCreationTokens;
-}
 
 /** A linked card for one branch or group: status, progress, counts, time, tokens and cost. */
 export function RollupCard({
@@ -43,7 +38,7 @@ export function RollupCard({
       <div className="card-line muted">
         {detail ? <span>{detail}</span> : null}
         <span>{formatDuration(rollup.wallSeconds)}</span>
-        <span>{formatTokens(tokensTotal(rollup))} tok</span>
+        <span>{formatTokens(rollupTokens(rollup))} tok</span>
         <span>{formatCost(rollup.costUsd)}</span>
       </div>
     </a>

@@ -33,6 +33,15 @@ export interface PollerOptions {
  * the file is unchanged, so an idle dashboard costs almost nothing. One request at a time; the next
  * is scheduled when the previous one is done. Hidden tabs do not poll; becoming visible polls at once.
  */
+/** What there is before the first poll has answered. */
+export const INITIAL_SNAPSHOT: Readonly<PollSnapshot> = {
+  state: null,
+  problem: null,
+  loading: true,
+  paused: false,
+  lastContactAt: null,
+};
+
 export class StatePoller {
   private readonly url: string;
   private readonly intervalMs: number;
@@ -43,13 +52,7 @@ export class StatePoller {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private inFlight = false;
   private stopped = true;
-  private snapshot: PollSnapshot = {
-    state: null,
-    problem: null,
-    loading: true,
-    paused: false,
-    lastContactAt: null,
-  };
+  private snapshot: PollSnapshot = { ...INITIAL_SNAPSHOT };
 
   constructor(options: PollerOptions) {
     this.url = options.url ?? './cascade_state.json';

@@ -1,14 +1,8 @@
 import { useEffect, useState } from 'react';
-import { type PollerOptions, type PollSnapshot, StatePoller } from './poller.js';
+import { INITIAL_SNAPSHOT, type PollerOptions, type PollSnapshot, StatePoller } from './poller.js';
 
 export function usePolledState(options: Omit<PollerOptions, 'onChange'> = {}): PollSnapshot {
-  const [snapshot, setSnapshot] = useState<PollSnapshot>({
-    state: null,
-    problem: null,
-    loading: true,
-    paused: false,
-    lastContactAt: null,
-  });
+  const [snapshot, setSnapshot] = useState<PollSnapshot>({ ...INITIAL_SNAPSHOT });
   const { url, intervalMs, fetch: fetchFn, doc } = options;
   useEffect(() => {
     const poller = new StatePoller({ url, intervalMs, fetch: fetchFn, doc, onChange: setSnapshot });

@@ -6,7 +6,7 @@ import { ProgressBar, STATUS_META, StatusBadge, StatusCounts } from '../componen
 import { VirtualRows } from '../components/virtual-rows.js';
 import { useDashboard } from '../data/dashboard-context.js';
 import type { DisplayStatus } from '../data/model.js';
-import { formatCost, formatDuration, formatTokens } from '../format.js';
+import { formatCost, formatDuration, formatTokens, usageTokens } from '../format.js';
 import { hrefFor } from '../routing/routes.js';
 import { RollupStats } from './project-view.js';
 
@@ -89,10 +89,8 @@ export function GroupView({ branch, group }: { branch: string; group: string }) 
             renderRow={(i) => {
               const id = ids[i]!;
               const task = state.tasks[id]!;
-              const u = task.token_usage;
               const status = model.displayStatus(id);
-              const tokens =
-                u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_creation_tokens;
+              const tokens = usageTokens(task.token_usage);
               const duration = formatDuration(elapsedSeconds(task, now));
               const cost = formatCost(model.taskCost(task));
               const name = state.graph.tasks[id]?.name ?? '';

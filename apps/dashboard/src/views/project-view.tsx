@@ -13,6 +13,7 @@ import {
   formatPercent,
   formatTime,
   formatTokens,
+  rollupTokens,
 } from '../format.js';
 import { hrefFor } from '../routing/routes.js';
 
@@ -128,7 +129,7 @@ function firstLine(text: string | null): string | null {
 
 export function RollupStats({ rollup, extra }: { rollup: Rollup; extra?: number }) {
   const t = rollup.tokens;
-  const total = t.inputTokens + t.outputTokens + t.cacheReadTokens + t.cacheCreationTokens;
+  const total = rollupTokens(rollup);
   return (
     <div className="stats">
       <Stat

@@ -6,7 +6,13 @@ import { StatusBadge } from '../components/status.js';
 import { TaskLink } from '../components/task-link.js';
 import { useDashboard } from '../data/dashboard-context.js';
 import { useLogTail } from '../data/use-log-tail.js';
-import { formatCost, formatDuration, formatExactTokens, formatTime } from '../format.js';
+import {
+  formatCost,
+  formatDuration,
+  formatExactTokens,
+  formatTime,
+  usageTokens,
+} from '../format.js';
 
 export function TaskView({ id }: { id: string }) {
   const { model, now } = useDashboard();
@@ -21,7 +27,7 @@ export function TaskView({ id }: { id: string }) {
   const roots = model.blockedRoots(id);
   const dependents = model.dependents(id);
   const u = task.token_usage;
-  const total = u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_creation_tokens;
+  const total = usageTokens(u);
   return (
     <section data-testid="task-view">
       <Breadcrumbs
