@@ -1,6 +1,6 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { errnoCode } from './fs-util.js';
+import { errnoCode } from './errno.js';
 
 /**
  * Creates `path` and any missing parents, like `mkdir -p`; an existing directory is fine.

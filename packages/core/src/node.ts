@@ -1,0 +1,7 @@
+/**
+ * @program-nova/core/node: the few Node-only helpers several packages need (folders, errno codes,
+ * Linux process facts). Kept apart from the main entry, which the dashboard bundles.
+ */
+export { ensureDirectory } from './node/ensure-directory.js';
+export { errnoCode } from './node/errno.js';
+export { type ProcStat, readProcStat } from './node/proc-stat.js';

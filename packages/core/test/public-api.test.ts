@@ -1,0 +1,40 @@
+/** Pins the runtime surface of the built entry: adding or removing an export is a visible change. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+
+it('@program-nova/core', async () => {
+  const mod = await import('../dist/index.js');
+  expect(Object.keys(mod).sort()).toEqual([
+    'FAILURE_KINDS',
+    'RUN_OUTCOMES',
+    'TASK_ID_PATTERN',
+    'TASK_ID_PATTERN_TEXT',
+    'UNKNOWN',
+    'addUsage',
+    'addUsageInto',
+    'clip',
+    'earlierLogFileName',
+    'editDistance',
+    'firstLine',
+    'formatBytes',
+    'formatCost',
+    'formatDuration',
+    'formatPercent',
+    'formatTokens',
+    'isFailureKind',
+    'isTaskId',
+    'logFileName',
+    'oneLine',
+    'tailLines',
+    'totalTokens',
+    'usageIsZero',
+    'zeroUsage',
+  ]);
+});
+
+it('is browser-safe: no imports at all in the built entry', () => {
+  const code = readFileSync(join(import.meta.dirname, '..', 'dist', 'index.js'), 'utf8');
+  expect(code).not.toMatch(/^\s*import\s/m);
+  expect(code).not.toMatch(/\brequire\(/);
+});
