@@ -25,7 +25,7 @@ describe.skipIf(!existsSync(SCRIPT))('nova run on a terminal', { timeout: 60_000
     expect(out).toContain('\u001b[?25l'); // cursor hidden while drawing...
     expect(out).toContain('\u001b[?25h'); // ...and shown again
     expect(out).toMatch(/Small Plan.* \[#*-*\] \d+%/);
-    expect(out).toMatch(/ {2}running.*\r?\n {4}A1 +[\d.]+s/s);
+    expect(out).toMatch(/ {2}running.*\r?\n {4}A1 +[\d.]+m?s/s);
     expect(out).toContain('\u001b[32m'); // colour on a terminal
     expect(out).toMatch(/Done.*: Small Plan: all 5 tasks completed/);
     // Plain per-event lines are for pipes only.

@@ -39,13 +39,13 @@ describe('nova run', { timeout: 120_000 }, () => {
     for (const id of ['A1', 'A2', 'A3', 'A4', 'B1']) {
       expect(r.stdout).toMatch(new RegExp(`^started {3}${id} `, 'm'));
       expect(r.stdout).toMatch(
-        new RegExp(`^completed ${id} .* in [\\d.]+s, [\\d.]+k? tokens, \\$`, 'm'),
+        new RegExp(`^completed ${id} .* in [\\d.]+m?s, [\\d.]+k? tokens, \\$`, 'm'),
       );
     }
     expect(r.stdout).toContain('Done: Small Plan: all 5 tasks completed');
     expect(r.stdout).toContain('5/5 completed, 0 running, 0 failed, 0 blocked, 0 pending');
     expect(r.stdout).toMatch(/tokens \(input .*\), cost \$\d/);
-    expect(r.stdout).toMatch(/wall time [\d.]+s/);
+    expect(r.stdout).toMatch(/wall time [\d.]+m?s/);
     // A4 started only after both of its dependencies completed.
     const at = (s: string) => r.stdout.indexOf(s);
     expect(at('started   A4')).toBeGreaterThan(at('completed A2'));

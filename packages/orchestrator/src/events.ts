@@ -3,21 +3,11 @@
  * objects; emitting never throws into the scheduler: listeners' exceptions are caught and
  * reported as 'warning'.
  */
+
+import type { RunOutcome } from '@program-nova/core';
 import type { FailureKind, JournalEntry, StatusSummary, TokenUsage } from '@program-nova/state';
 
-export type RunOutcome =
-  /** Every task completed. */
-  | 'completed'
-  /** The run ended with failed (or blocked) tasks and nothing left to start. */
-  | 'failed'
-  /** `stop()` / a signal stopped it; interrupted tasks are pending again. */
-  | 'interrupted'
-  /** A task failed with `failFast` set: nothing new was started after it. */
-  | 'fail_fast'
-  /** `maxCost` was reached: nothing new was started after that. */
-  | 'budget_exhausted'
-  /** `run({ maxIterations })` ran out of periodic ticks; running tasks were stopped. */
-  | 'max_iterations';
+export type { RunOutcome } from '@program-nova/core';
 
 export interface RunResult {
   outcome: RunOutcome;

@@ -4,8 +4,10 @@
  * groups or files itself. LocalExecutor (local processes via @program-nova/worker) is the default;
  * a distributed job-queue executor implements the same interface.
  */
+
+import { type FailureKind, type TokenUsage, zeroUsage } from '@program-nova/core';
 import type { Task } from '@program-nova/parser';
-import type { FailureKind, TaskState, TokenUsage } from '@program-nova/state';
+import type { TaskState } from '@program-nova/state';
 
 /** Everything an executor needs to run one attempt of one task. */
 export interface TaskRunSpec {
@@ -152,7 +154,7 @@ export function spawnErrorOutcome(
     timedOut: false,
     retryable,
     resetAt: null,
-    usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_creation_tokens: 0 },
+    usage: zeroUsage(),
     costUsd: null,
     model: null,
     durationMs: 0,

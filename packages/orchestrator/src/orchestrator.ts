@@ -1071,11 +1071,6 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       await this.#milestoneChain;
       const state = this.#state();
       const all = Object.values(state.tasks).every((t) => t.status === 'completed');
-      await this.#record({ type: 'run_finished', at: now(), completed: all });
-      const store = this.#store!;
-      this.#store = null;
-      this.#lastState = store.state;
-      await store.close();
       let outcome: RunOutcome;
       if (all) outcome = 'completed';
       else if (this.#stopping)
@@ -1083,6 +1078,11 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       else if (this.#failFastTripped) outcome = 'fail_fast';
       else if (this.#budgetSpent) outcome = 'budget_exhausted';
       else outcome = 'failed';
+      await this.#record({ type: 'run_finished', at: now(), completed: all, outcome });
+      const store = this.#store!;
+      this.#store = null;
+      this.#lastState = store.state;
+      await store.close();
       const result: RunResult = {
         outcome,
         ok: all,

@@ -3,24 +3,12 @@
  * the positions that later diagnostics need. Problems local to one table or cell are reported here;
  * problems between tasks (duplicates, dependencies, cycles) in validate.ts.
  */
+import { isTaskId, TASK_ID_PATTERN_TEXT } from '@program-nova/core';
 import type { Heading, Table, TableCell } from 'mdast';
 import { cellStart, cellText, inlineText, type Point } from './cell-text.js';
 import { isNone, parseModel, parseRetries, parseTimeout } from './fields.js';
 import type { Block } from './markdown-blocks.js';
 import type { Diagnostic, Warning } from './types.js';
-
-export const ID_PATTERN_TEXT = '[A-Za-z0-9][A-Za-z0-9._-]*';
-
-export function isValidId(id: string): boolean {
-  if (id.length === 0 || !isIdChar(id[0]!, true)) return false;
-  for (let i = 1; i < id.length; i++) if (!isIdChar(id[i]!, false)) return false;
-  return true;
-}
-
-function isIdChar(ch: string, first: boolean): boolean {
-  const alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
-  return alnum || (!first && (ch === '.' || ch === '_' || ch === '-'));
-}
 
 export interface DependencyRef {
   id: string;
@@ -275,13 +263,13 @@ export function extract(
       const rowStart = row.position!.start;
       const idAt = idCell ? cellStart(idCell) : rowStart;
       const id = text(columns.id);
-      if (!isValidId(id)) {
+      if (!isTaskId(id)) {
         errors.push({
           code: 'E_INVALID_ID',
           message:
             id === ''
               ? 'empty Task ID'
-              : `invalid Task ID "${id}": IDs are letters, digits, ".", "_" and "-", starting with a letter or digit (${ID_PATTERN_TEXT})`,
+              : `invalid Task ID "${id}": IDs are letters, digits, ".", "_" and "-", starting with a letter or digit (${TASK_ID_PATTERN_TEXT})`,
           ...at(idAt),
         });
         if (id === '') continue;

@@ -1,20 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSuggester, editDistance } from './suggest.js';
-
-describe('editDistance', () => {
-  it('counts insertions, deletions, substitutions and adjacent swaps', () => {
-    expect(editDistance('abc', 'abc', 3)).toBe(0);
-    expect(editDistance('abc', 'abd', 3)).toBe(1);
-    expect(editDistance('abc', 'acb', 3)).toBe(1);
-    expect(editDistance('abc', 'ab', 3)).toBe(1);
-    expect(editDistance('kitten', 'sitting', 5)).toBe(3);
-  });
-
-  it('stops early past the limit', () => {
-    expect(editDistance('aaaaaaaa', 'bbbbbbbb', 2)).toBe(3);
-    expect(editDistance('a', 'abcdef', 2)).toBe(3);
-  });
-});
+import { createSuggester } from './suggest.js';
 
 describe('createSuggester', () => {
   const s = createSuggester(['setup-db', 'F1', 'F2', 'API.v2', 'TEST-002', 'migrate-schema']);

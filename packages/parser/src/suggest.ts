@@ -1,30 +1,5 @@
 /** "Did you mean" for an unknown dependency: the closest existing task ID, if it is close enough. */
-
-/** Optimal string alignment distance (Levenshtein plus adjacent swaps), stopping early past `limit`. */
-export function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  let prevPrev = new Array<number>(cols).fill(0);
-  let prev = Array.from({ length: cols }, (_, j) => j);
-  let cur = new Array<number>(cols).fill(0);
-  for (let i = 1; i < rows; i++) {
-    cur[0] = i;
-    let rowMin = cur[0]!;
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        v = Math.min(v, prevPrev[j - 2]! + 1);
-      }
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > limit) return limit + 1;
-    [prevPrev, prev, cur] = [prev, cur, prevPrev];
-  }
-  return prev[cols - 1]!;
-}
+import { editDistance } from '@program-nova/core';
 
 /** IDs with separators removed, lower-cased: `F-1`, `f1` and `F_1` all read as `f1`. */
 function loose(id: string): string {

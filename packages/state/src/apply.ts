@@ -1,4 +1,5 @@
-import { addUsage, pendingTask, usageIsZero, zeroUsage } from './document.js';
+import { addUsage, usageIsZero, zeroUsage } from '@program-nova/core';
+import { pendingTask } from './document.js';
 import { StateError } from './errors.js';
 import type {
   CascadeState,
@@ -104,11 +105,15 @@ export function applyTransition(state: CascadeState, t: Transition | JournalEntr
       state.project.started_at ??= t.at;
       state.project.completed_at = null;
       state.project.orchestrator_pid = t.pid;
+      state.project.outcome = null;
+      state.project.ended_at = null;
       if (t.cascade_file !== null) state.project.cascade_file = t.cascade_file;
       break;
     case 'run_finished':
       if (t.completed) state.project.completed_at = t.at;
       state.project.orchestrator_pid = null;
+      state.project.outcome = t.outcome ?? (t.completed ? 'completed' : null);
+      state.project.ended_at = t.at;
       break;
     case 'plan_reconciled': {
       const tasks: Record<string, TaskState> = {};

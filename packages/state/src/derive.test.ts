@@ -133,10 +133,10 @@ describe('rollup', () => {
     expect(r.endedAt).toBeNull(); // D1 still runs
     expect(r.wallSeconds).toBe(1200);
     expect(r.tokens).toEqual({
-      inputTokens: 1_001_050,
-      outputTokens: 100_005,
-      cacheReadTokens: 0,
-      cacheCreationTokens: 0,
+      input_tokens: 1_001_050,
+      output_tokens: 100_005,
+      cache_read_tokens: 0,
+      cache_creation_tokens: 0,
     });
     // F1 priced from tokens (3 + 1.5), F2 recorded 2 USD, D1's model is unknown.
     expect(r.costUsd).toBeCloseTo(6.5, 10);
@@ -211,7 +211,7 @@ describe('rollup', () => {
     expect(r.branches).toHaveLength(1);
     expect(r.branches[0]!.groups[0]!.tasks).toEqual(['F1', 'F2', 'F3', 'F4']);
     expect(r.taskSeconds).toBe(600 + 120 + 600);
-    expect(r.tokens.inputTokens).toBe(1_000_510);
+    expect(r.tokens.input_tokens).toBe(1_000_510);
     // No model recorded anywhere: the cost is unknown, not a Sonnet guess.
     expect(r.costUsd).toBe(0);
     expect(r.costUnknownTasks).toBe(3);

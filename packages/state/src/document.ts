@@ -1,29 +1,8 @@
+import { zeroUsage } from '@program-nova/core';
 import type { GraphNode } from '@program-nova/parser/graph';
-import type { CascadeState, TaskState, TokenUsage } from './types.js';
+import type { CascadeState, TaskState } from './types.js';
 
 export const SCHEMA_VERSION = 1 as const;
-
-export function zeroUsage(): TokenUsage {
-  return { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_creation_tokens: 0 };
-}
-
-export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-  return {
-    input_tokens: a.input_tokens + b.input_tokens,
-    output_tokens: a.output_tokens + b.output_tokens,
-    cache_read_tokens: a.cache_read_tokens + b.cache_read_tokens,
-    cache_creation_tokens: a.cache_creation_tokens + b.cache_creation_tokens,
-  };
-}
-
-export function usageIsZero(u: TokenUsage): boolean {
-  return (
-    u.input_tokens === 0 &&
-    u.output_tokens === 0 &&
-    u.cache_read_tokens === 0 &&
-    u.cache_creation_tokens === 0
-  );
-}
 
 /** A task that has never run. */
 export function pendingTask(): TaskState {

@@ -3,12 +3,6 @@
  * change it, and the pure derivations the CLI and the dashboard share. Browser-safe: nothing here
  * (or in what it imports) uses Node built-ins; the file store is the separate `./store` entry.
  */
-export {
-  criticalPath,
-  dependentsMap,
-  topologicalOrder,
-  waves,
-} from '@program-nova/parser/graph';
 export { applyTransition } from './apply.js';
 export { blockedBy, isBlocked, summarize } from './blocked.js';
 export type { CreateStateOptions } from './create.js';

@@ -1,5 +1,5 @@
+import { addUsageInto, usageIsZero, zeroUsage } from '@program-nova/core';
 import { belowFailed, summarizeTasks } from './blocked.js';
-import { usageIsZero } from './document.js';
 import { DEFAULT_PRICING, taskCost } from './pricing.js';
 import type {
   BranchRollup,
@@ -58,7 +58,7 @@ function rollupOf(
     wallSeconds: null,
     startedAt: null,
     endedAt: null,
-    tokens: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheCreationTokens: 0 },
+    tokens: zeroUsage(),
     costUsd: 0,
     costUnknownTasks: 0,
   };
@@ -75,10 +75,7 @@ function rollupOf(
       else if (task.completed_at !== null) last = Math.max(last, Date.parse(task.completed_at));
     }
     const u = task.token_usage;
-    r.tokens.inputTokens += u.input_tokens;
-    r.tokens.outputTokens += u.output_tokens;
-    r.tokens.cacheReadTokens += u.cache_read_tokens;
-    r.tokens.cacheCreationTokens += u.cache_creation_tokens;
+    addUsageInto(r.tokens, u);
     const cost = taskCost(task, pricing);
     if (cost !== null) r.costUsd += cost;
     else if (!usageIsZero(u)) r.costUnknownTasks++;

@@ -3,6 +3,5 @@
  * and the lock-free reader. Uses node:fs; the browser-safe API is the package's main entry.
  */
 
-export { ensureDirectory } from './store/ensure-directory.js';
 export type { OpenStoreOptions, StateStore, StoreStats } from './store/open-store.js';
 export { journalPathFor, lockPathFor, openStore, readState } from './store/open-store.js';

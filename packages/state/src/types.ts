@@ -3,28 +3,11 @@
  * transitions the orchestrator records, and the shapes of the pure derivations (camelCase).
  * This file is the contract other packages build on: shapes may grow, names do not change.
  */
+import type { FailureKind, RunOutcome, TokenUsage } from '@program-nova/core';
+
+export type { FailureKind, RunOutcome, TokenUsage } from '@program-nova/core';
 
 export type TaskStatus = 'pending' | 'in_progress' | 'completed' | 'failed';
-
-/** Why a task failed (or was interrupted). Stored in `failure_kind`. */
-export type FailureKind =
-  | 'exit_code' // the process exited non-zero
-  | 'signal' // the process was killed by a signal nobody in Nova sent
-  | 'timeout' // wall-clock timeout
-  | 'inactivity' // no output for too long
-  | 'output_cap' // printed more than the log byte cap
-  | 'command_not_found' // the agent binary is missing (not retried)
-  | 'spawn_error' // any other failure to start the process
-  | 'agent_error' // exit 0 but the agent's result said is_error
-  | 'usage_limit' // the agent hit a usage/rate limit (requeued, not counted as an attempt)
-  | 'interrupted'; // Nova stopped it (Ctrl-C, SIGTERM); the task is back to pending
-
-export interface TokenUsage {
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_tokens: number;
-  cache_creation_tokens: number;
-}
 
 export interface ProjectState {
   name: string;
@@ -33,6 +16,10 @@ export interface ProjectState {
   completed_at: string | null;
   updated_at: string | null;
   orchestrator_pid: number | null;
+  /** How the last run that ended did end; null while a run is on, or before the first ends. */
+  outcome?: RunOutcome | null;
+  /** When the last run ended (set together with `outcome`). */
+  ended_at?: string | null;
 }
 
 export interface GraphTask {
@@ -116,7 +103,7 @@ export interface CascadeState {
  */
 export type Transition =
   | { type: 'run_started'; at: string; pid: number; cascade_file: string | null }
-  | { type: 'run_finished'; at: string; completed: boolean }
+  | { type: 'run_finished'; at: string; completed: boolean; outcome?: RunOutcome }
   | {
       type: 'plan_reconciled';
       at: string;
@@ -207,13 +194,6 @@ export interface StatusSummary {
   activeWorkers: number;
 }
 
-export interface Usage {
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheCreationTokens: number;
-}
-
 export type RollupStatus = 'failed' | 'in_progress' | 'completed' | 'pending';
 
 export interface Rollup {
@@ -225,7 +205,7 @@ export interface Rollup {
   wallSeconds: number | null;
   startedAt: string | null;
   endedAt: string | null;
-  tokens: Usage;
+  tokens: TokenUsage;
   /** Sum over tasks whose cost is known (recorded, or computed from tokens with a known model). */
   costUsd: number;
   /** Tasks that used tokens but whose cost is unknown (no recorded cost and an unpriced model). */

@@ -1,8 +1,8 @@
-import { pendingTask, SCHEMA_VERSION, zeroUsage } from './document.js';
+import { FAILURE_KINDS, RUN_OUTCOMES, zeroUsage } from '@program-nova/core';
+import { pendingTask, SCHEMA_VERSION } from './document.js';
 import { StateError } from './errors.js';
 import type {
   CascadeState,
-  FailureKind,
   GraphHierarchyBranch,
   GraphTask,
   MilestoneRecord,
@@ -19,19 +19,6 @@ export interface ValidateOptions {
 }
 
 const STATUSES: readonly TaskStatus[] = ['pending', 'in_progress', 'completed', 'failed'];
-const FAILURE_KINDS: readonly FailureKind[] = [
-  'exit_code',
-  'signal',
-  'timeout',
-  'inactivity',
-  'output_cap',
-  'command_not_found',
-  'spawn_error',
-  'agent_error',
-  'usage_limit',
-  'interrupted',
-];
-
 /** Group and branch of every task of a graph derived from a Program Nova state file. */
 export const DERIVED_GROUP = 'All tasks';
 
@@ -210,6 +197,13 @@ function checkProject(c: Checker, value: unknown, legacy: boolean): ProjectState
     completed_at: c.timestamp(obj, 'completed_at', 'project'),
     updated_at: c.timestamp(obj, 'updated_at', 'project'),
     orchestrator_pid: c.nullableNumber(obj, 'orchestrator_pid', 'project', { integer: true }),
+    ...(obj.outcome === undefined
+      ? {}
+      : {
+          outcome:
+            obj.outcome === null ? null : c.oneOf(obj.outcome, RUN_OUTCOMES, 'project.outcome'),
+        }),
+    ...(obj.ended_at === undefined ? {} : { ended_at: c.timestamp(obj, 'ended_at', 'project') }),
   };
 }
 

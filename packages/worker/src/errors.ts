@@ -1,4 +1,4 @@
-import type { FailureKind } from '@program-nova/state';
+import type { FailureKind } from '@program-nova/core';
 import type { WorkerErrorCode, WorkerFailure } from './types.js';
 
 /** The state's failure kind for each error code. */

@@ -1,10 +1,7 @@
 import { closeSync, existsSync, open, renameSync, write } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDirectory } from '@program-nova/state/store';
-import { errno } from './process-group.js';
-
-/** Task IDs name log files: the parser's ID rule, which also rules out `/` and `..`. */
-export const TASK_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+import { earlierLogFileName, logFileName } from '@program-nova/core';
+import { ensureDirectory, errnoCode } from '@program-nova/core/node';
 
 /**
  * Opens a fresh `<id>.log` starting with `header`, first moving an existing one aside to
@@ -22,8 +19,7 @@ export async function openAttemptLog(
   taskId: string,
   header: string,
 ): Promise<number> {
-  const name = `${taskId}.log`;
-  const path = join(logsDir, name);
+  const path = join(logsDir, logFileName(taskId));
   let fd = -1;
   // Three rounds at most: create the folder, rotate, then the create must succeed. 'wx' (never
   // an existing file) means a racing writer of the same log is an error, not an interleaved file.
@@ -33,10 +29,10 @@ export async function openAttemptLog(
         open(path, 'wx', (error, opened) => (error ? reject(error) : resolve(opened))),
       );
     } catch (error) {
-      const code = errno(error);
+      const code = errnoCode(error);
       if (round >= 2 || (code !== 'ENOENT' && code !== 'EEXIST')) throw error;
       if (code === 'ENOENT') ensureDirectory(logsDir);
-      else rotate(logsDir, name);
+      else rotate(logsDir, taskId);
     }
   }
   try {
@@ -50,12 +46,11 @@ export async function openAttemptLog(
   return fd;
 }
 
-function rotate(logsDir: string, name: string): void {
+function rotate(logsDir: string, taskId: string): void {
   // Probe <name>.1, .2, ... rather than list the folder: a listing costs as much as the folder is
   // big, once per rotated attempt (a rerun beside 1,000 logs paid it 1,000 times). Nova numbers
   // without gaps, so the first free number is one above the highest kept.
-  const path = join(logsDir, name);
   let n = 1;
-  while (existsSync(`${path}.${n}`)) n++;
-  renameSync(path, `${path}.${n}`);
+  while (existsSync(join(logsDir, earlierLogFileName(taskId, n)))) n++;
+  renameSync(join(logsDir, logFileName(taskId)), join(logsDir, earlierLogFileName(taskId, n)));
 }

@@ -3,30 +3,14 @@
  * reaches every process it started, grandchildren included, unless one left the group itself.
  */
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { errnoCode, readProcStat } from '@program-nova/core/node';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** The errno code (`ENOENT`, `ESRCH`, ...) of a Node error, if any. */
-export function errno(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | null)?.code;
-}
-
-/** `[state, pgrp]` from /proc/<pid>/stat, or null when it cannot be read (gone, or not Linux). */
-function procStat(pid: number | string): [string, number] | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) is parenthesised and may contain spaces: parse after its ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return [fields[0] as string, Number(fields[2])];
-  } catch {
-    return null;
-  }
-}
-
 let hasProc: boolean | undefined;
 const procAvailable = (): boolean => {
-  hasProc ??= process.platform === 'linux' && procStat('self') !== null;
+  hasProc ??= process.platform === 'linux' && readProcStat('self') !== null;
   return hasProc;
 };
 
@@ -43,12 +27,12 @@ export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (error) {
-    return errno(error) === 'EPERM';
+    return errnoCode(error) === 'EPERM';
   }
   if (!procAvailable()) return true;
   if (pid > 0) {
-    const st = procStat(pid);
-    return st === null ? true : st[0] !== 'Z';
+    const st = readProcStat(pid);
+    return st === null ? true : st.state !== 'Z';
   }
   const pgid = -pid;
   let entries: string[];
@@ -60,8 +44,8 @@ export function isProcessAlive(pid: number): boolean {
   for (const entry of entries) {
     const c = entry.charCodeAt(0);
     if (c < 48 || c > 57) continue;
-    const st = procStat(entry);
-    if (st !== null && st[1] === pgid && st[0] !== 'Z') return true;
+    const st = readProcStat(entry);
+    if (st !== null && st.pgid === pgid && st.state !== 'Z') return true;
   }
   return false;
 }
@@ -89,7 +73,7 @@ export function killProcessGroup(
     process.kill(-pgid, signal);
     return true;
   } catch (error) {
-    if (errno(error) === 'ESRCH') return false;
+    if (errnoCode(error) === 'ESRCH') return false;
     throw error;
   }
 }

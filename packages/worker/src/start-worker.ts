@@ -3,17 +3,19 @@ import { EventEmitter } from 'node:events';
 import type { WriteStream } from 'node:fs';
 import { accessSync, closeSync, constants, createWriteStream, statSync, writeSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import crossSpawn from 'cross-spawn';
-import { WorkerError } from './errors.js';
-import { openAttemptLog, TASK_ID_PATTERN } from './log-file.js';
 import {
   formatBytes,
   formatDuration,
-  indent,
-  lastNonEmptyLine,
+  isTaskId,
+  logFileName,
   oneLine,
+  TASK_ID_PATTERN_TEXT,
   tailLines,
-} from './messages.js';
+} from '@program-nova/core';
+import crossSpawn from 'cross-spawn';
+import { WorkerError } from './errors.js';
+import { openAttemptLog } from './log-file.js';
+import { indent, lastNonEmptyLine } from './messages.js';
 import { isProcessAlive, killProcessGroup } from './process-group.js';
 import { buildPrompt } from './prompt.js';
 import {
@@ -55,9 +57,9 @@ const positive = (v: number | undefined): number | undefined =>
  * with the worker host, whose client must throw them in the caller too.
  */
 export function assertStartable(o: StartWorkerOptions): void {
-  if (!TASK_ID_PATTERN.test(o.task.id)) {
+  if (!isTaskId(o.task.id)) {
     throw new TypeError(
-      `startWorker: task id ${JSON.stringify(o.task.id)} cannot name a log file (expected [A-Za-z0-9][A-Za-z0-9._-]*)`,
+      `startWorker: task id ${JSON.stringify(o.task.id)} cannot name a log file (expected ${TASK_ID_PATTERN_TEXT})`,
     );
   }
   const template = o.command ?? DEFAULT_COMMAND;
@@ -185,7 +187,7 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
     const stdinText = o.stdin === null ? null : expandText(o.stdin ?? DEFAULT_STDIN, values);
     const cwd = resolve(o.cwd ?? process.cwd());
     const logsDir = resolve(o.logsDir);
-    this.logPath = join(logsDir, `${task.id}.log`);
+    this.logPath = join(logsDir, logFileName(task.id));
 
     const env: NodeJS.ProcessEnv = { ...(o.env ?? process.env) };
     // Claude Code refuses to start inside another Claude Code session that set this.

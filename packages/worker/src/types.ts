@@ -2,7 +2,7 @@
  * Public types of @program-nova/worker. This file is the contract other packages build on:
  * shapes may grow, names do not change.
  */
-import type { FailureKind, TokenUsage } from '@program-nova/state';
+import type { FailureKind, TokenUsage } from '@program-nova/core';
 
 /** What a worker needs to know about its task (a parser Task fits). */
 export interface WorkerTask {

@@ -3,7 +3,7 @@
  * summary out; no I/O. Handles `--output-format stream-json` (one event per line), the single
  * object of `--output-format json`, and the array that `--output-format json --verbose` prints.
  */
-import type { TokenUsage } from '@program-nova/state';
+import { addUsage, clip, type TokenUsage, zeroUsage } from '@program-nova/core';
 import { createLineSplitter } from './line-splitter.js';
 import type { AgentOutputSummary, AgentResultInfo, RateLimitInfo, UsageTracker } from './types.js';
 
@@ -12,10 +12,6 @@ export const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
 const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
 const MAX_RESULT_TEXT = 4000;
 const MAX_ACTIVITY = 200;
-
-export function zeroUsage(): TokenUsage {
-  return { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_creation_tokens: 0 };
-}
 
 const count = (v: unknown): number =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0;
@@ -44,17 +40,8 @@ function modelUsageEntry(u: Record<string, unknown>): TokenUsage & { costUsd: nu
   };
 }
 
-function add(a: TokenUsage, b: TokenUsage): TokenUsage {
-  return {
-    input_tokens: a.input_tokens + b.input_tokens,
-    output_tokens: a.output_tokens + b.output_tokens,
-    cache_read_tokens: a.cache_read_tokens + b.cache_read_tokens,
-    cache_creation_tokens: a.cache_creation_tokens + b.cache_creation_tokens,
-  };
-}
-
 function sub(a: TokenUsage, b: TokenUsage): TokenUsage {
-  return add(a, {
+  return addUsage(a, {
     input_tokens: -b.input_tokens,
     output_tokens: -b.output_tokens,
     cache_read_tokens: -b.cache_read_tokens,
@@ -104,10 +91,6 @@ function eventsOfLine(line: string): unknown[] {
     }
   }
   return Array.isArray(value) ? value : [value];
-}
-
-function clip(text: string, limit: number): string {
-  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
 }
 
 function describeContent(content: unknown): string | null {
@@ -207,20 +190,20 @@ export function createUsageTracker(options: TrackerOptions = {}): UsageTracker {
           const id = str(msg.id);
           if (id === null) {
             // Without an id nothing can be deduplicated: count the message.
-            assistantSum = add(assistantSum, u);
+            assistantSum = addUsage(assistantSum, u);
             assistantMessages += 1;
           } else {
             const prev = byId.get(id);
             if (prev === undefined) {
               byId.set(id, u);
-              assistantSum = add(assistantSum, u);
+              assistantSum = addUsage(assistantSum, u);
               assistantMessages += 1;
             } else {
               // The same message repeated per content block (or growing while streamed):
               // count it once, with its largest figures.
               const next = max(prev, u);
               byId.set(id, next);
-              assistantSum = add(sub(assistantSum, prev), next);
+              assistantSum = addUsage(sub(assistantSum, prev), next);
             }
           }
         }
@@ -262,7 +245,7 @@ export function createUsageTracker(options: TrackerOptions = {}): UsageTracker {
           }
         }
         if (isRecord(ev.usage)) resultUsage = apiUsage(ev.usage);
-        else if (modelUsage) resultUsage = Object.values(modelUsage).reduce(add, zeroUsage());
+        else if (modelUsage) resultUsage = Object.values(modelUsage).reduce(addUsage, zeroUsage());
         if (typeof ev.total_cost_usd === 'number' && Number.isFinite(ev.total_cost_usd)) {
           costUsd = ev.total_cost_usd;
         } else if (modelUsage) {

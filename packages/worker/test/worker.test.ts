@@ -268,7 +268,7 @@ describe('startWorker: failures are typed and actionable', () => {
       timedOut: true,
       exitCode: 143,
     });
-    expect(r.error.message).toContain('wall-clock timeout of 600 ms');
+    expect(r.error.message).toContain('wall-clock timeout of 600ms');
   });
 
   it('INACTIVITY_TIMEOUT when it prints nothing for too long', async () => {
@@ -280,7 +280,7 @@ describe('startWorker: failures are typed and actionable', () => {
       kind: 'inactivity',
       timedOut: true,
     });
-    expect(r.error.message).toContain('printed nothing for 500 ms');
+    expect(r.error.message).toContain('printed nothing for 500ms');
   });
 
   it('no inactivity timeout while output keeps coming', async () => {

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { logFileName } from '@program-nova/core';
 import { readState } from '@program-nova/state/store';
 import { CliError, EXIT } from '../core/cli-error.js';
 import type { Command, CommandContext } from '../core/command.js';
@@ -35,8 +36,8 @@ export const logsCommand: Command = {
     if (!task) throw new CliError('E_INVALID_INPUT', `no task ${id} in ${stateFile}`);
     const logsFlag = typeof ctx.values.logs === 'string' ? ctx.values.logs : undefined;
     const path = logsFlag
-      ? join(logsFlag, `${id}.log`)
-      : (task.log_path ?? join(dirname(stateFile), 'logs', `${id}.log`));
+      ? join(logsFlag, logFileName(id))
+      : (task.log_path ?? join(dirname(stateFile), 'logs', logFileName(id)));
     if (!ctx.values.follow) {
       const printed = await copyFrom(path, 0, ctx);
       if (printed === null) {

@@ -1,9 +1,9 @@
+import { formatCost, formatDuration, formatPercent } from '@program-nova/core';
 import { type CascadeState, rollup, type StatusSummary } from '@program-nova/state';
 import { EXIT } from '../core/cli-error.js';
 import type { Colors } from '../core/colors.js';
 import type { Command } from '../core/command.js';
-import { formatDuration } from '../core/duration.js';
-import { formatCost, percent, progressBar } from '../core/format.js';
+import { progressBar } from '../core/format.js';
 import { loadState, STATE_OPTION, stateFileOf } from '../core/state-paths.js';
 import {
   blockedLines,
@@ -61,7 +61,7 @@ function statusText(state: CascadeState, file: string, c: Colors, now: Date): st
   const s = r.counts;
   const lines: string[] = [];
   lines.push(
-    `${c.bold(state.project.name)} ${progressBar(s.completed, s.totalTasks, 24)} ${percent(s.completed, s.totalTasks)}`,
+    `${c.bold(state.project.name)} ${progressBar(s.completed, s.totalTasks, 24)} ${formatPercent(s.completed, s.totalTasks)}`,
   );
   lines.push(`  ${countsLine(s, c)}`);
   lines.push(`  ${usageLine(r)}`);

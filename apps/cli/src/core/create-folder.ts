@@ -1,4 +1,4 @@
-import { ensureDirectory } from '@program-nova/state/store';
+import { ensureDirectory } from '@program-nova/core/node';
 import { CliError } from './cli-error.js';
 
 /** A folder the user named, created like `mkdir -p`; a path that cannot hold one is a usage error. */

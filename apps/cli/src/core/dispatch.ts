@@ -1,3 +1,4 @@
+import { editDistance } from '@program-nova/core';
 import { parseCommandArgs } from './args.js';
 import { CliError, EXIT } from './cli-error.js';
 import type { Command, CommandContext } from './command.js';
@@ -48,23 +49,9 @@ export async function dispatch(
 function findCommand(commands: readonly Command[], name: string): Command {
   const found = commands.find((c) => c.name === name);
   if (found) return found;
-  const close = commands.find((c) => distance(c.name, name) <= 2 || c.name.startsWith(name));
+  const close = commands.find((c) => editDistance(c.name, name, 2) <= 2 || c.name.startsWith(name));
   throw new CliError(
     'E_USAGE',
     `unknown command '${name}'${close ? `; did you mean '${close.name}'?` : ''} (commands: ${commands.map((c) => c.name).join(', ')})`,
   );
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
 }

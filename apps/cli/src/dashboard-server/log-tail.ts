@@ -1,8 +1,6 @@
 import { open, realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-
-/** Same shape the parser accepts for a task ID (DESIGN.md section 2): it names a log file. */
-const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+import { isTaskId, logFileName } from '@program-nova/core';
 
 const DEFAULT_TAIL_BYTES = 64 * 1024;
 const MAX_TAIL_BYTES = 1024 * 1024;
@@ -10,10 +8,6 @@ const MAX_TAIL_BYTES = 1024 * 1024;
 export type LogTail =
   | { kind: 'ok'; text: Buffer; size: number; truncated: boolean; etag: string }
   | { kind: 'not_found' };
-
-function isTaskId(id: string): boolean {
-  return TASK_ID.test(id);
-}
 
 /**
  * The last `maxBytes` of `<logsDir>/<id>.log`. The path is built from the ID alone and, after
@@ -25,7 +19,7 @@ export async function readLogTail(logsDir: string, id: string, maxBytes: number)
   let file: string;
   try {
     root = await realpath(logsDir);
-    file = await realpath(join(logsDir, `${id}.log`));
+    file = await realpath(join(logsDir, logFileName(id)));
   } catch {
     return { kind: 'not_found' };
   }

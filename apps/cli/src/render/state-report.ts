@@ -3,6 +3,8 @@
  * their reason and their log, blocked tasks with the failed tasks that block them. Every figure
  * comes from @program-nova/state's derivations (the dashboard uses the same ones).
  */
+
+import { formatCost, formatDuration, formatTokens, totalTokens } from '@program-nova/core';
 import {
   blockedBy,
   type CascadeState,
@@ -11,8 +13,7 @@ import {
   type StatusSummary,
 } from '@program-nova/state';
 import type { Colors } from '../core/colors.js';
-import { formatDuration } from '../core/duration.js';
-import { formatCost, formatTokens, reasonLine, rollupTokens, totalTokens } from '../core/format.js';
+import { reasonLine } from '../core/format.js';
 
 export interface FailedTask {
   id: string;
@@ -95,12 +96,12 @@ export function countsLine(s: StatusSummary, c: Colors): string {
 
 export function usageLine(r: Rollup): string {
   const t = r.tokens;
-  const total = rollupTokens(r);
+  const total = totalTokens(t);
   const unknown =
     r.costUnknownTasks > 0
       ? ` (+ ${r.costUnknownTasks} ${r.costUnknownTasks === 1 ? 'task' : 'tasks'} of unknown price)`
       : '';
-  return `${formatTokens(total)} tokens (input ${formatTokens(t.inputTokens)}, output ${formatTokens(t.outputTokens)}, cache read ${formatTokens(t.cacheReadTokens)}, cache write ${formatTokens(t.cacheCreationTokens)}), cost ${formatCost(r.costUsd)}${unknown}`;
+  return `${formatTokens(total)} tokens (input ${formatTokens(t.input_tokens)}, output ${formatTokens(t.output_tokens)}, cache read ${formatTokens(t.cache_read_tokens)}, cache write ${formatTokens(t.cache_creation_tokens)}), cost ${formatCost(r.costUsd)}${unknown}`;
 }
 
 export function failureLines(state: CascadeState, c: Colors): string[] {

@@ -5,15 +5,15 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { formatCost, formatDuration } from '@program-nova/core';
+import { ensureDirectory } from '@program-nova/core/node';
 import { Orchestrator, type RunResult } from '@program-nova/orchestrator';
 import { parseCascadeFile } from '@program-nova/parser';
 import { rollup } from '@program-nova/state';
-import { ensureDirectory } from '@program-nova/state/store';
 import { createWorkerHost, type WorkerHost } from '@program-nova/worker';
 import { CliError, EXIT } from '../core/cli-error.js';
 import type { CommandContext } from '../core/command.js';
-import { formatDuration } from '../core/duration.js';
-import { formatCost } from '../core/format.js';
+
 import { type DashboardServer, startDashboardServer } from '../dashboard-server/index.js';
 import { diagnosticLines } from '../render/diagnostic-lines.js';
 import { blockedLines, countsLine, failureLines, usageLine } from '../render/state-report.js';

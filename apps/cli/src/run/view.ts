@@ -5,22 +5,20 @@
  *   and tokens, recent completions and failures, cost so far), with failures, milestones and
  *   warnings printed above it as permanent lines.
  */
-import type { Orchestrator } from '@program-nova/orchestrator';
-import { type ProjectRollup, rollup, summarize, type TokenUsage } from '@program-nova/state';
-import type { Colors } from '../core/colors.js';
-import type { Writer } from '../core/command.js';
-import { formatDuration } from '../core/duration.js';
 import {
   clip,
   firstLine,
   formatCost,
+  formatDuration,
+  formatPercent,
   formatTokens,
-  percent,
-  progressBar,
-  reasonLine,
-  rollupTokens,
   totalTokens,
-} from '../core/format.js';
+} from '@program-nova/core';
+import type { Orchestrator } from '@program-nova/orchestrator';
+import { type ProjectRollup, rollup, summarize, type TokenUsage } from '@program-nova/state';
+import type { Colors } from '../core/colors.js';
+import type { Writer } from '../core/command.js';
+import { progressBar, reasonLine } from '../core/format.js';
 
 export interface RunView {
   /** A permanent line (e.g. the dashboard URL), printed above any live block. */
@@ -272,11 +270,11 @@ export class LiveView extends BaseView {
       .filter(Boolean)
       .join('  ');
     lines.push(
-      `${c.bold(clip(state.project.name, 30))} ${progressBar(done, s.totalTasks, 24)} ${percent(done, s.totalTasks)}  ${counts}`,
+      `${c.bold(clip(state.project.name, 30))} ${progressBar(done, s.totalTasks, 24)} ${formatPercent(done, s.totalTasks)}  ${counts}`,
     );
     lines.push(
       c.dim(
-        `  ${formatDuration(Date.now() - this.startedAt)} elapsed  ${formatTokens(rollupTokens(r) + this.unrecordedTokens())} tokens  ${formatCost(r.costUsd)} spent`,
+        `  ${formatDuration(Date.now() - this.startedAt)} elapsed  ${formatTokens(totalTokens(r.tokens) + this.unrecordedTokens())} tokens  ${formatCost(r.costUsd)} spent`,
       ),
     );
     const running = [...this.running.values()].sort((a, b) => a.startedAt - b.startedAt);

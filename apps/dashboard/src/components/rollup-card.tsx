@@ -1,5 +1,6 @@
+import { formatCost, formatTokens, totalTokens } from '@program-nova/core';
 import type { Rollup } from '@program-nova/state';
-import { formatCost, formatDuration, formatTokens, rollupTokens } from '../format.js';
+import { formatSeconds } from '../format.js';
 import { ProgressBar, StatusBadge } from './status.js';
 
 /** A linked card for one branch or group: status, progress, counts, time, tokens and cost. */
@@ -37,8 +38,8 @@ export function RollupCard({
       </div>
       <div className="card-line muted">
         {detail ? <span>{detail}</span> : null}
-        <span>{formatDuration(rollup.wallSeconds)}</span>
-        <span>{formatTokens(rollupTokens(rollup))} tok</span>
+        <span>{formatSeconds(rollup.wallSeconds)}</span>
+        <span>{formatTokens(totalTokens(rollup.tokens))} tok</span>
         <span>{formatCost(rollup.costUsd)}</span>
       </div>
     </a>

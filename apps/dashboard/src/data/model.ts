@@ -1,8 +1,7 @@
+import { criticalPath, dependentsMap } from '@program-nova/parser/graph';
 import {
   blockedBy,
   type CascadeState,
-  criticalPath,
-  dependentsMap,
   graphNodes,
   isBlocked,
   type StatusSummary,

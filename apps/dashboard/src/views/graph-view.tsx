@@ -1,3 +1,4 @@
+import { clip } from '@program-nova/core';
 import { type GroupRollup, rollup } from '@program-nova/state';
 import { useMemo, useRef, useState } from 'react';
 import { Breadcrumbs } from '../components/breadcrumbs.js';
@@ -369,10 +370,6 @@ function pathOf(points: { x: number; y: number }[]): string {
   return points
     .map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`)
     .join(' ');
-}
-
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** An arrowhead for edges; `id` is also its path's class (the critical path's is styled apart). */

@@ -1,3 +1,4 @@
+import { formatCost, formatTokens, totalTokens } from '@program-nova/core';
 import { elapsedSeconds } from '@program-nova/state';
 import { useMemo, useState } from 'react';
 import { Breadcrumbs } from '../components/breadcrumbs.js';
@@ -6,7 +7,7 @@ import { ProgressBar, STATUS_META, StatusBadge, StatusCounts } from '../componen
 import { VirtualRows } from '../components/virtual-rows.js';
 import { useDashboard } from '../data/dashboard-context.js';
 import type { DisplayStatus } from '../data/model.js';
-import { formatCost, formatDuration, formatTokens, usageTokens } from '../format.js';
+import { formatSeconds } from '../format.js';
 import { hrefFor } from '../routing/routes.js';
 import { RollupStats } from './project-view.js';
 
@@ -90,8 +91,8 @@ export function GroupView({ branch, group }: { branch: string; group: string }) 
               const id = ids[i]!;
               const task = state.tasks[id]!;
               const status = model.displayStatus(id);
-              const tokens = usageTokens(task.token_usage);
-              const duration = formatDuration(elapsedSeconds(task, now));
+              const tokens = totalTokens(task.token_usage);
+              const duration = formatSeconds(elapsedSeconds(task, now));
               const cost = formatCost(model.taskCost(task));
               const name = state.graph.tasks[id]?.name ?? '';
               return (

@@ -1,3 +1,11 @@
+import {
+  clip,
+  firstLine,
+  formatCost,
+  formatPercent,
+  formatTokens,
+  totalTokens,
+} from '@program-nova/core';
 import type { BranchRollup, Rollup } from '@program-nova/state';
 import { elapsedSeconds } from '@program-nova/state';
 import { Breadcrumbs } from '../components/breadcrumbs.js';
@@ -6,15 +14,7 @@ import { Stat } from '../components/stat.js';
 import { ProgressBar, StatusBadge, StatusCounts } from '../components/status.js';
 import { TaskLink } from '../components/task-link.js';
 import { useDashboard } from '../data/dashboard-context.js';
-import {
-  formatCost,
-  formatDuration,
-  formatExactTokens,
-  formatPercent,
-  formatTime,
-  formatTokens,
-  rollupTokens,
-} from '../format.js';
+import { formatExactTokens, formatSeconds, formatTime } from '../format.js';
 import { hrefFor } from '../routing/routes.js';
 
 const LIST_LIMIT = 8;
@@ -56,7 +56,7 @@ export function ProjectView() {
                 <li key={id}>
                   <TaskLink model={model} id={id} />
                   <span className="task-list-meta">
-                    {formatDuration(elapsedSeconds(state.tasks[id]!, now))}
+                    {formatSeconds(elapsedSeconds(state.tasks[id]!, now))}
                     {state.tasks[id]!.current_step ? ` · ${state.tasks[id]!.current_step}` : ''}
                   </span>
                 </li>
@@ -79,7 +79,7 @@ export function ProjectView() {
                 <li key={id}>
                   <TaskLink model={model} id={id} />
                   <span className="task-list-meta error-text">
-                    {firstLine(state.tasks[id]!.error) ?? 'no reason recorded'}
+                    {clip(firstLine(state.tasks[id]!.error), 160) || 'no reason recorded'}
                   </span>
                 </li>
               ))}
@@ -121,31 +121,25 @@ export function ProjectView() {
   );
 }
 
-function firstLine(text: string | null): string | null {
-  if (!text) return null;
-  const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
-  return line.length > 160 ? `${line.slice(0, 157)}…` : line;
-}
-
 export function RollupStats({ rollup, extra }: { rollup: Rollup; extra?: number }) {
   const t = rollup.tokens;
-  const total = rollupTokens(rollup);
+  const total = totalTokens(rollup.tokens);
   return (
     <div className="stats">
       <Stat
         label="Wall time"
-        value={formatDuration(rollup.wallSeconds)}
+        value={formatSeconds(rollup.wallSeconds)}
         detail={rollup.startedAt ? `since ${formatTime(rollup.startedAt)}` : 'not started'}
       />
       <Stat
         label="Task time"
-        value={formatDuration(rollup.taskSeconds)}
+        value={formatSeconds(rollup.taskSeconds)}
         detail={extra !== undefined ? `${extra} active worker${extra === 1 ? '' : 's'}` : undefined}
       />
       <Stat
         label="Tokens"
         value={<span title={`${formatExactTokens(total)} tokens`}>{formatTokens(total)}</span>}
-        detail={`${formatTokens(t.inputTokens)} in · ${formatTokens(t.outputTokens)} out · ${formatTokens(t.cacheReadTokens)} cache`}
+        detail={`${formatTokens(t.input_tokens)} in · ${formatTokens(t.output_tokens)} out · ${formatTokens(t.cache_read_tokens)} cache`}
       />
       <Stat
         label="Cost"

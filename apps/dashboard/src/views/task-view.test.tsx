@@ -62,7 +62,7 @@ describe('TaskView', () => {
     const server = withLogs({ X3: 'step 1\n' });
     const state = failedRun();
     const { update } = renderView(<TaskView id="X3" />, state, new Date(at(161)));
-    expect(screen.getByTestId('task-duration').textContent).toBe('1m 00s');
+    expect(screen.getByTestId('task-duration').textContent).toBe('1m');
     update(state, new Date(at(222)));
     expect(screen.getByTestId('task-duration').textContent).toBe('2m 01s');
     await waitFor(() => expect(screen.getByTestId('log-text').textContent).toBe('step 1\n'));

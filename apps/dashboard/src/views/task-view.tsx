@@ -1,3 +1,4 @@
+import { formatCost, totalTokens } from '@program-nova/core';
 import { elapsedSeconds } from '@program-nova/state';
 import { useEffect, useRef } from 'react';
 import { Breadcrumbs } from '../components/breadcrumbs.js';
@@ -6,13 +7,7 @@ import { StatusBadge } from '../components/status.js';
 import { TaskLink } from '../components/task-link.js';
 import { useDashboard } from '../data/dashboard-context.js';
 import { useLogTail } from '../data/use-log-tail.js';
-import {
-  formatCost,
-  formatDuration,
-  formatExactTokens,
-  formatTime,
-  usageTokens,
-} from '../format.js';
+import { formatExactTokens, formatSeconds, formatTime } from '../format.js';
 
 export function TaskView({ id }: { id: string }) {
   const { model, now } = useDashboard();
@@ -27,7 +22,7 @@ export function TaskView({ id }: { id: string }) {
   const roots = model.blockedRoots(id);
   const dependents = model.dependents(id);
   const u = task.token_usage;
-  const total = usageTokens(u);
+  const total = totalTokens(u);
   return (
     <section data-testid="task-view">
       <Breadcrumbs
@@ -103,7 +98,7 @@ export function TaskView({ id }: { id: string }) {
               {task.status === 'in_progress' ? 'still running' : formatTime(task.completed_at, now)}
             </dd>
             <dt>Duration</dt>
-            <dd data-testid="task-duration">{formatDuration(elapsedSeconds(task, now))}</dd>
+            <dd data-testid="task-duration">{formatSeconds(elapsedSeconds(task, now))}</dd>
             <dt>Attempts</dt>
             <dd>{task.attempts}</dd>
             <dt>Model</dt>

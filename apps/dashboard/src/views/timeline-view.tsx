@@ -4,7 +4,7 @@ import { Breadcrumbs } from '../components/breadcrumbs.js';
 import { STATUS_META, StatusBadge } from '../components/status.js';
 import { VirtualRows } from '../components/virtual-rows.js';
 import { useDashboard } from '../data/dashboard-context.js';
-import { formatDuration, formatTime } from '../format.js';
+import { formatSeconds, formatTime } from '../format.js';
 import { hrefFor } from '../routing/routes.js';
 
 export function TimelineView() {
@@ -45,7 +45,7 @@ export function TimelineView() {
         <p className="muted">
           {started.length === 0
             ? 'No task has started yet.'
-            : `${started.length.toLocaleString('en-US')} started task${started.length === 1 ? '' : 's'} over ${formatDuration(span / 1000)}, one bar each from start to end.`}
+            : `${started.length.toLocaleString('en-US')} started task${started.length === 1 ? '' : 's'} over ${formatSeconds(span / 1000)}, one bar each from start to end.`}
           {notStarted > 0 ? ` ${notStarted.toLocaleString('en-US')} not started yet.` : ''}
         </p>
         {started.length > 0 && t0 !== null ? (
@@ -77,7 +77,7 @@ export function TimelineView() {
               return (
                 <a
                   className="tl-row"
-                  aria-label={`${id}: ${STATUS_META[status].label}, ${formatDuration(seconds)} from ${formatTime(task.started_at, now)}`}
+                  aria-label={`${id}: ${STATUS_META[status].label}, ${formatSeconds(seconds)} from ${formatTime(task.started_at, now)}`}
                   href={hrefFor({ view: 'task', id })}
                   data-task-id={id}
                 >
@@ -92,7 +92,7 @@ export function TimelineView() {
                         left: `${Math.min(left, 99.7)}%`,
                         width: `${Math.min(width, 100 - Math.min(left, 99.7))}%`,
                       }}
-                      title={`${id}: ${STATUS_META[status].label}, ${formatDuration(seconds)} from ${formatTime(task.started_at, now)}`}
+                      title={`${id}: ${STATUS_META[status].label}, ${formatSeconds(seconds)} from ${formatTime(task.started_at, now)}`}
                     />
                   </span>
                 </a>

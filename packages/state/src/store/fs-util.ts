@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-
-export function errnoCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error
-    ? String((error as { code: unknown }).code)
-    : undefined;
-}
+import { errnoCode } from '@program-nova/core/node';
 
 /** Prefix of every temporary file this package creates beside `target`. */
 export function tempPrefix(target: string): string {

@@ -4,8 +4,9 @@ import { link, readFile, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errnoCode, readProcStat } from '@program-nova/core/node';
 import { StateError } from '../errors.js';
-import { errnoCode, fsyncDir, writeDurableTemp } from './fs-util.js';
+import { fsyncDir, writeDurableTemp } from './fs-util.js';
 
 /** Content of `<state>.lock` (and of takeover claim files): who holds the single-writer lease. */
 export interface LeaseRecord {
@@ -37,15 +38,6 @@ function readProc(path: string): string | undefined {
   }
 }
 
-/** State letter and start time of a process from /proc (Linux), or undefined elsewhere. */
-function procStat(pid: number): { state: string; start: string } | undefined {
-  const text = readProc(`/proc/${pid}/stat`);
-  if (text === undefined) return undefined;
-  // The command name (field 2) may hold spaces and parentheses: fields start after the last ')'.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0] ?? '', start: fields[19] ?? '' };
-}
-
 const bootId = readProc('/proc/sys/kernel/random/boot_id')?.trim();
 
 function myRecord(): LeaseRecord {
@@ -56,8 +48,8 @@ function myRecord(): LeaseRecord {
     token: `${process.pid}-${Date.now().toString(36)}-${randomBytes(8).toString('hex')}`,
   };
   if (bootId) record.boot_id = bootId;
-  const stat = procStat(process.pid);
-  if (stat?.start) record.proc_start = stat.start;
+  const stat = readProcStat(process.pid);
+  if (stat?.startTime) record.proc_start = stat.startTime;
   return record;
 }
 
@@ -85,10 +77,10 @@ function holderLiveness(r: LeaseRecord): 'alive' | 'dead' | 'unknown' {
   } catch (error) {
     if (errnoCode(error) === 'ESRCH') return 'dead';
   }
-  const stat = procStat(r.pid);
+  const stat = readProcStat(r.pid);
   if (stat) {
     if (stat.state === 'Z' || stat.state === 'X') return 'dead';
-    if (r.proc_start && stat.start && stat.start !== r.proc_start) return 'dead';
+    if (r.proc_start && stat.startTime && stat.startTime !== r.proc_start) return 'dead';
   }
   return 'alive';
 }

@@ -1,12 +1,12 @@
 import { fdatasync, close as fsClose, open as fsOpen, write as fsWrite } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { ensureDirectory, errnoCode } from '@program-nova/core/node';
 import { applyTransition, transitionProblem } from '../apply.js';
 import { StateError } from '../errors.js';
 import type { CascadeState, JournalEntry, Transition } from '../types.js';
 import { parseStateText, validateState } from '../validate.js';
-import { ensureDirectory } from './ensure-directory.js';
-import { errnoCode, removeStaleTemps, replaceFileAtomic } from './fs-util.js';
+import { removeStaleTemps, replaceFileAtomic } from './fs-util.js';
 import { parseJournal } from './journal.js';
 import { acquireLease, type Lease, pidAlive, type Warn } from './lease.js';
 import { SnapshotText } from './snapshot-text.js';

@@ -2,6 +2,8 @@
  * Messages between a WorkerHost (in the orchestrator's process) and its host process, over Node's
  * IPC channel (JSON). Every message names the attempt by a key the client picks.
  */
+
+import { zeroUsage } from '@program-nova/core';
 import { WorkerError } from '../errors.js';
 import type {
   StartWorkerOptions,
@@ -11,7 +13,6 @@ import type {
   WorkerResult,
   WorkerTask,
 } from '../types.js';
-import { zeroUsage } from '../usage.js';
 
 /** StartWorkerOptions as sent: plain data, `env` only when it differs from the host's own. */
 export type StartMessage = { t: 'start'; k: number; o: StartWorkerOptions };

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { logFileName } from '@program-nova/core';
 import { WorkerError } from '../errors.js';
 import { killProcessGroup } from '../process-group.js';
 import { assertStartable, emitSafely } from '../start-worker.js';
@@ -226,7 +227,7 @@ class RemoteWorker extends EventEmitter implements WorkerProcess {
     this.#k = k;
     this.#host = host;
     this.taskId = options.task.id;
-    this.logPath = join(resolve(options.logsDir), `${options.task.id}.log`);
+    this.logPath = join(resolve(options.logsDir), logFileName(options.task.id));
     this.done = new Promise((r) => {
       this.#resolve = r;
     });
