@@ -20,5 +20,5 @@ export {
 } from './graph.js';
 export { parseCascade } from './parse.js';
 export type { ParseFileOptions } from './parse-file.js';
-export { parseCascadeFile } from './parse-file.js';
+export { parseCascadeFile, parseCascadeFileSync } from './parse-file.js';
 export type * from './types.js';

@@ -62,3 +62,25 @@ describe('parseCascadeFile', { timeout: 120_000 }, () => {
     }
   });
 });
+
+describe('parseCascadeFileSync', () => {
+  it('gives the same plan and the same errors as parseCascadeFile', async () => {
+    const { parseCascadeFileSync } = await import('./parse-file.js');
+    const path = join(dir, 'sync.md');
+    writeFileSync(
+      path,
+      '# P\n## L1: A\n### L2: G\n| Task ID | Depends On |\n|---|---|\n| T1 | - |\n',
+    );
+    expect(parseCascadeFileSync(path).tasks).toEqual((await parseCascadeFile(path)).tasks);
+    for (const bad of [join(dir, 'missing.md'), dir]) {
+      let syncError: unknown;
+      try {
+        parseCascadeFileSync(bad);
+      } catch (error) {
+        syncError = error;
+      }
+      const asyncError = await failure(bad);
+      expect(syncError).toMatchObject({ code: asyncError.code, message: asyncError.message });
+    }
+  });
+});

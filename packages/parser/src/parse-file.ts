@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { ParsedCascade } from './cascade.js';
@@ -30,22 +31,40 @@ export async function parseCascadeFile(
   try {
     source = await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new CascadeError('E_FILE_NOT_FOUND', `${path}: no such file`, {
-        file: path,
-        cause: error,
-      });
-    }
-    const why =
-      code === 'EISDIR'
-        ? 'is a directory, not a CASCADE.md file'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'permission denied'
-          : `cannot be read (${code ?? (error as Error).message})`;
-    throw new CascadeError('E_READ_FAILED', `${path}: ${why}`, { file: path, cause: error });
+    throw readError(path, error);
   }
   return parseCascade(source, { filename: path });
+}
+
+/**
+ * parseCascadeFile without the event loop, for callers that must have the plan before they can do
+ * anything else (a constructor). Same result and errors.
+ */
+export function parseCascadeFileSync(path: string): Cascade {
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw readError(path, error);
+  }
+  return parseCascade(source, { filename: path });
+}
+
+function readError(path: string, error: unknown): CascadeError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return new CascadeError('E_FILE_NOT_FOUND', `${path}: no such file`, {
+      file: path,
+      cause: error,
+    });
+  }
+  const why =
+    code === 'EISDIR'
+      ? 'is a directory, not a CASCADE.md file'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : `cannot be read (${code ?? (error as Error).message})`;
+  return new CascadeError('E_READ_FAILED', `${path}: ${why}`, { file: path, cause: error });
 }
 
 type ThreadReply =

@@ -18,6 +18,7 @@ describe('public API', () => {
       'formatDiagnostic',
       'parseCascade',
       'parseCascadeFile',
+      'parseCascadeFileSync',
       'parseTimeout',
       'topologicalOrder',
       'transitiveDependents',
