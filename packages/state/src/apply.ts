@@ -25,7 +25,12 @@ const ALL_TRANSITIONS = new Set<TransitionType>([
   'run_finished',
   'plan_reconciled',
   'milestone_reached',
+  'warning',
 ]);
+
+/** How many plan changes and warnings the state keeps (the latest). */
+export const PLAN_CHANGES_KEPT = 20;
+export const WARNINGS_KEPT = 100;
 
 /**
  * Shape check of a transition (or journal entry) before it is applied or journaled: a bad object
@@ -58,6 +63,9 @@ export function transitionProblem(t: unknown): string | null {
   if (r.type === 'task_failed' && typeof r.failure_kind !== 'string') {
     return 'task_failed: "failure_kind" is required';
   }
+  if (r.type === 'warning' && (typeof r.code !== 'string' || typeof r.message !== 'string')) {
+    return 'warning: "code" and "message" must be strings';
+  }
   return null;
 }
 
@@ -67,8 +75,26 @@ function seconds(from: string | null, to: string): number | null {
   return Number.isFinite(ms) ? Math.max(0, ms / 1000) : null;
 }
 
+/**
+ * Dollars of two attempts together. An attempt whose cost is unknown (an unpriced model that
+ * reported none) adds nothing it does not know, but never erases what another attempt is known to
+ * have cost: the budget must go on counting that.
+ */
 function addCost(a: number | null, b: number | null): number | null {
-  return a === null || b === null ? null : a + b;
+  if (a === null) return b;
+  if (b === null) return a;
+  return a + b;
+}
+
+/** Only tasks whose log was ever incomplete carry the field; a complete log clears it. */
+function noteLogIncomplete(task: TaskState, value: string | null | undefined): void {
+  if (value !== undefined && value !== null) task.log_incomplete = value;
+  else if (task.log_incomplete !== undefined) task.log_incomplete = null;
+}
+
+function keepLatest<T>(list: T[], item: T, max: number): void {
+  list.push(item);
+  if (list.length > max) list.splice(0, list.length - max);
 }
 
 /** Totals of this attempt plus every earlier one (agents report per-attempt totals from zero). */
@@ -105,6 +131,8 @@ export function applyTransition(state: CascadeState, t: Transition | JournalEntr
       state.project.started_at ??= t.at;
       state.project.completed_at = null;
       state.project.orchestrator_pid = t.pid;
+      state.project.orchestrator_host = t.host ?? null;
+      state.project.orchestrator_start = t.proc_start ?? null;
       state.project.outcome = null;
       state.project.ended_at = null;
       if (t.cascade_file !== null) state.project.cascade_file = t.cascade_file;
@@ -112,13 +140,50 @@ export function applyTransition(state: CascadeState, t: Transition | JournalEntr
     case 'run_finished':
       if (t.completed) state.project.completed_at = t.at;
       state.project.orchestrator_pid = null;
+      state.project.orchestrator_host = null;
+      state.project.orchestrator_start = null;
       state.project.outcome = t.outcome ?? (t.completed ? 'completed' : null);
       state.project.ended_at = t.at;
       break;
     case 'plan_reconciled': {
       const tasks: Record<string, TaskState> = {};
       for (const id of Object.keys(t.graph.tasks)) {
-        tasks[id] = Object.hasOwn(state.tasks, id) ? state.tasks[id]! : pendingTask();
+        if (Object.hasOwn(state.tasks, id)) tasks[id] = state.tasks[id]!;
+        else if (Object.hasOwn(state.removed_tasks, id)) {
+          // Back in the plan: its record (and what it spent) comes back with it.
+          const { removed_at: _at, graph: _entry, ...record } = state.removed_tasks[id]!;
+          tasks[id] = record;
+          delete state.removed_tasks[id];
+        } else tasks[id] = pendingTask();
+      }
+      for (const id of Object.keys(state.tasks)) {
+        if (Object.hasOwn(tasks, id)) continue;
+        const entry = state.graph.tasks[id];
+        state.removed_tasks[id] = {
+          ...state.tasks[id]!,
+          removed_at: t.at,
+          graph: entry
+            ? structuredClone(entry)
+            : { name: id, description: '', depends_on: [], branch: '', group: '' },
+        };
+      }
+      const renamed =
+        state.project.name === t.project_name
+          ? undefined
+          : { from: state.project.name, to: t.project_name };
+      const changed = t.changed ?? [];
+      if (t.added.length || t.removed.length || changed.length || renamed) {
+        keepLatest(
+          state.plan_changes,
+          {
+            at: t.at,
+            added: [...t.added],
+            removed: [...t.removed],
+            changed: structuredClone(changed),
+            ...(renamed ? { renamed } : {}),
+          },
+          PLAN_CHANGES_KEPT,
+        );
       }
       state.graph = structuredClone(t.graph);
       state.tasks = tasks;
@@ -133,6 +198,7 @@ export function applyTransition(state: CascadeState, t: Transition | JournalEntr
         task.earlier_attempts = { token_usage: { ...task.token_usage }, cost_usd: task.cost_usd };
       }
       task.status = 'in_progress';
+      noteLogIncomplete(task, null);
       task.worker_id = t.worker_id;
       task.pid = t.pid;
       task.pgid = t.pgid;
@@ -172,6 +238,7 @@ export function applyTransition(state: CascadeState, t: Transition | JournalEntr
       task.attempts += 1;
       setSpend(task, t.token_usage, t.cost_usd);
       if (t.model !== null) task.model = t.model;
+      noteLogIncomplete(task, t.log_incomplete);
       if (t.commit_sha !== undefined) task.commit_sha = t.commit_sha;
       if (t.files_changed !== undefined)
         task.files_changed = t.files_changed === null ? null : [...t.files_changed];
@@ -190,6 +257,7 @@ export function applyTransition(state: CascadeState, t: Transition | JournalEntr
       if (t.counts_as_attempt) task.attempts += 1;
       setSpend(task, t.token_usage, t.cost_usd);
       if (t.model !== null) task.model = t.model;
+      noteLogIncomplete(task, t.log_incomplete);
       break;
     }
     case 'task_interrupted': {
@@ -216,6 +284,9 @@ export function applyTransition(state: CascadeState, t: Transition | JournalEntr
       task.completed_at = null;
       break;
     }
+    case 'warning':
+      keepLatest(state.warnings, { at: t.at, code: t.code, message: t.message }, WARNINGS_KEPT);
+      break;
     case 'milestone_reached':
       if (!state.milestones.some((m) => m.id === t.id)) {
         state.milestones.push({ id: t.id, name: t.name, message: t.message, triggered_at: t.at });

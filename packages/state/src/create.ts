@@ -1,7 +1,15 @@
 import type { Cascade } from '@program-nova/parser';
 import { applyTransition } from './apply.js';
 import { pendingTask, SCHEMA_VERSION } from './document.js';
-import type { CascadeState, GraphTask, StateGraph, TaskState, Transition } from './types.js';
+import type {
+  CascadeState,
+  GraphTask,
+  PlanChange,
+  PlanField,
+  StateGraph,
+  TaskState,
+  Transition,
+} from './types.js';
 
 export interface CreateStateOptions {
   /** Stored as project.cascade_file; defaults to the Cascade's filename. */
@@ -48,7 +56,39 @@ export function createState(cascade: Cascade, options: CreateStateOptions = {}):
     graph,
     tasks,
     milestones: [],
+    removed_tasks: {},
+    plan_changes: [],
+    warnings: [],
   };
+}
+
+export const PLAN_FIELDS: readonly PlanField[] = [
+  'name',
+  'description',
+  'depends_on',
+  'branch',
+  'group',
+];
+
+/**
+ * Tasks kept by id whose plan entry changed. A derived graph (an old state file without one) knows
+ * no names or dependencies, so nothing can be said to have changed against it.
+ */
+function changedEntries(state: CascadeState, next: StateGraph): PlanChange['changed'] {
+  if (state.graph.derived) return [];
+  const changed: PlanChange['changed'] = [];
+  for (const id of Object.keys(next.tasks)) {
+    const before = state.graph.tasks[id];
+    if (before === undefined || !Object.hasOwn(state.tasks, id)) continue;
+    const after = next.tasks[id]!;
+    const fields = PLAN_FIELDS.filter((f) =>
+      f === 'depends_on'
+        ? before.depends_on.join('\0') !== after.depends_on.join('\0')
+        : before[f] !== after[f],
+    );
+    if (fields.length > 0) changed.push({ id, fields, status: state.tasks[id]!.status });
+  }
+  return changed;
 }
 
 function sameGraph(a: StateGraph, b: StateGraph): boolean {
@@ -82,6 +122,7 @@ export function planTransition(
     project_name: cascade.projectName,
     added,
     removed,
+    changed: changedEntries(state, graph),
   };
 }
 

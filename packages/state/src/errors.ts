@@ -9,6 +9,7 @@ export type StateErrorCode =
   | 'STATE_CLOSED'
   | 'JOURNAL_CORRUPT'
   | 'STATE_LOCKED'
+  | 'LEASE_LOST'
   | 'MILESTONES_INVALID'
   | 'UNKNOWN_TASK'
   | 'INVALID_TRANSITION';

@@ -108,9 +108,14 @@ export function rollup(state: CascadeState, options: RollupOptions = {}): Projec
     const ids = b.groups.flatMap((g) => g.tasks);
     return { branch: b.branch, groups, ...rollupOf(state, ids, blocked, now, pricing) };
   });
-  return {
-    name: state.project.name,
-    branches,
-    ...rollupOf(state, Object.keys(state.tasks), blocked, now, pricing),
-  };
+  const project = rollupOf(state, Object.keys(state.tasks), blocked, now, pricing);
+  const removed = { tasks: 0, tokens: zeroUsage(), costUsd: 0 };
+  for (const task of Object.values(state.removed_tasks)) {
+    removed.tasks++;
+    addUsageInto(removed.tokens, task.token_usage);
+    removed.costUsd += taskCost(task, pricing) ?? 0;
+  }
+  addUsageInto(project.tokens, removed.tokens);
+  project.costUsd += removed.costUsd;
+  return { name: state.project.name, branches, ...project, removed };
 }

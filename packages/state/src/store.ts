@@ -3,5 +3,14 @@
  * and the lock-free reader. Uses node:fs; the browser-safe API is the package's main entry.
  */
 
+export type { LockInfo, ProcessIdentity } from './store/lease.js';
+export { ownIdentity } from './store/lease.js';
 export type { OpenStoreOptions, StateStore, StoreStats } from './store/open-store.js';
-export { journalPathFor, lockPathFor, openStore, readState } from './store/open-store.js';
+export {
+  inspectStateLock,
+  journalPathFor,
+  lockPathFor,
+  openStore,
+  readState,
+  unlockState,
+} from './store/open-store.js';

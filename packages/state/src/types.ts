@@ -16,6 +16,10 @@ export interface ProjectState {
   completed_at: string | null;
   updated_at: string | null;
   orchestrator_pid: number | null;
+  /** Host name of the running orchestrator (with the pid and start time: who writes this state). */
+  orchestrator_host?: string | null;
+  /** Linux: start time of the running orchestrator process, to tell its pid from a reused one. */
+  orchestrator_start?: string | null;
   /** How the last run that ended did end; null while a run is on, or before the first ends. */
   outcome?: RunOutcome | null;
   /** When the last run ended (set together with `outcome`). */
@@ -75,6 +79,39 @@ export interface TaskState {
    * from zero) add to what was already spent instead of replacing it. Absent until a second attempt.
    */
   earlier_attempts?: { token_usage: TokenUsage; cost_usd: number | null };
+  /**
+   * Set when the last attempt's log could not be written completely (a full disk): how much was
+   * written and why. The log is then not the whole output.
+   */
+  log_incomplete?: string | null;
+}
+
+/** A task the plan no longer has: its last record, kept so that what it spent still counts. */
+export interface RemovedTask extends TaskState {
+  removed_at: string;
+  /** Its entry in the plan when it was removed. */
+  graph: GraphTask;
+}
+
+/** A field of a task's plan entry that changed. */
+export type PlanField = 'name' | 'description' | 'depends_on' | 'branch' | 'group';
+
+/** What a run found changed in the plan when it opened the state. */
+export interface PlanChange {
+  at: string;
+  added: string[];
+  removed: string[];
+  /** Tasks kept by id whose plan entry changed, with their status at the time. */
+  changed: { id: string; fields: PlanField[]; status: TaskStatus }[];
+  /** Set when the plan's project name changed (a run with `replan`). */
+  renamed?: { from: string; to: string };
+}
+
+/** A warning a run reported (start-up problems, reaped processes, plan changes...). */
+export interface WarningRecord {
+  at: string;
+  code: string;
+  message: string;
 }
 
 export interface MilestoneRecord {
@@ -91,6 +128,12 @@ export interface CascadeState {
   /** Keys in file order (same order as graph.tasks). */
   tasks: Record<string, TaskState>;
   milestones: MilestoneRecord[];
+  /** Tasks removed from the plan, with their records (their spend still counts in totals). */
+  removed_tasks: Record<string, RemovedTask>;
+  /** Plan changes found when runs opened this state, oldest first (the latest 20). */
+  plan_changes: PlanChange[];
+  /** Warnings runs reported, oldest first (the latest 100). */
+  warnings: WarningRecord[];
   /** Sequence number of the last journal entry folded into this snapshot (store bookkeeping). */
   journal_seq?: number;
 }
@@ -102,7 +145,14 @@ export interface CascadeState {
  * All `at` values are ISO-8601 UTC.
  */
 export type Transition =
-  | { type: 'run_started'; at: string; pid: number; cascade_file: string | null }
+  | {
+      type: 'run_started';
+      at: string;
+      pid: number;
+      cascade_file: string | null;
+      host?: string;
+      proc_start?: string;
+    }
   | { type: 'run_finished'; at: string; completed: boolean; outcome?: RunOutcome }
   | {
       type: 'plan_reconciled';
@@ -111,6 +161,7 @@ export type Transition =
       project_name: string;
       added: string[];
       removed: string[];
+      changed?: PlanChange['changed'];
     }
   | {
       type: 'task_started';
@@ -142,6 +193,7 @@ export type Transition =
       model: string | null;
       commit_sha?: string | null;
       files_changed?: string[] | null;
+      log_incomplete?: string | null;
     }
   | {
       /**
@@ -159,6 +211,7 @@ export type Transition =
       model: string | null;
       retry_at: string | null;
       counts_as_attempt: boolean;
+      log_incomplete?: string | null;
     }
   | {
       /** Nova stopped a running task (Ctrl-C, SIGTERM, or found it orphaned on resume): back to pending. */
@@ -168,11 +221,16 @@ export type Transition =
       reason: string;
     }
   | {
-      /** `nova retry`: a failed task is cleared to pending (attempts reset), unblocking its dependents. */
+      /**
+       * A task is cleared to pending (attempts reset): `nova retry` of a failed task (unblocking its
+       * dependents), or a completed one to run again because its plan entry changed.
+       */
       type: 'task_reset';
       at: string;
       id: string;
+      reason?: string;
     }
+  | { type: 'warning'; at: string; code: string; message: string }
   | { type: 'milestone_reached'; at: string; id: string; name: string; message: string };
 
 export type TransitionType = Transition['type'];
@@ -226,6 +284,11 @@ export interface BranchRollup extends Rollup {
 export interface ProjectRollup extends Rollup {
   name: string;
   branches: BranchRollup[];
+  /**
+   * Tasks removed from the plan (their records are kept): what they spent is included in this
+   * rollup's `tokens` and `costUsd`, and shown here apart. Not in `counts`.
+   */
+  removed: { tasks: number; tokens: TokenUsage; costUsd: number };
 }
 
 /** Dollars per million tokens. */

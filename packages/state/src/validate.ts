@@ -1,4 +1,5 @@
 import { FAILURE_KINDS, RUN_OUTCOMES, zeroUsage } from '@program-nova/core';
+import { PLAN_FIELDS } from './create.js';
 import { pendingTask, SCHEMA_VERSION } from './document.js';
 import { StateError } from './errors.js';
 import type {
@@ -6,11 +7,14 @@ import type {
   GraphHierarchyBranch,
   GraphTask,
   MilestoneRecord,
+  PlanChange,
   ProjectState,
+  RemovedTask,
   StateGraph,
   TaskState,
   TaskStatus,
   TokenUsage,
+  WarningRecord,
 } from './types.js';
 
 export interface ValidateOptions {
@@ -173,6 +177,9 @@ function checkTask(c: Checker, value: unknown, field: string): TaskState {
       cost_usd: c.nullableNumber(earlier, 'cost_usd', ef, { min: 0 }),
     };
   }
+  if (obj.log_incomplete !== undefined) {
+    task.log_incomplete = c.nullableString(obj, 'log_incomplete', field);
+  }
   return task;
 }
 
@@ -197,6 +204,12 @@ function checkProject(c: Checker, value: unknown, legacy: boolean): ProjectState
     completed_at: c.timestamp(obj, 'completed_at', 'project'),
     updated_at: c.timestamp(obj, 'updated_at', 'project'),
     orchestrator_pid: c.nullableNumber(obj, 'orchestrator_pid', 'project', { integer: true }),
+    ...(obj.orchestrator_host === undefined
+      ? {}
+      : { orchestrator_host: c.nullableString(obj, 'orchestrator_host', 'project') }),
+    ...(obj.orchestrator_start === undefined
+      ? {}
+      : { orchestrator_start: c.nullableString(obj, 'orchestrator_start', 'project') }),
     ...(obj.outcome === undefined
       ? {}
       : {
@@ -207,21 +220,96 @@ function checkProject(c: Checker, value: unknown, legacy: boolean): ProjectState
   };
 }
 
+function checkGraphTask(c: Checker, value: unknown, field: string, id: string): GraphTask {
+  const t = c.object(value, field);
+  return {
+    name: c.optString(t, 'name', field, id),
+    description: c.optString(t, 'description', field, ''),
+    depends_on:
+      t.depends_on === undefined ? [] : c.stringArray(t.depends_on, child(field, 'depends_on')),
+    branch: c.string(t.branch, child(field, 'branch')),
+    group: c.string(t.group, child(field, 'group')),
+  };
+}
+
+function checkRemovedTasks(c: Checker, value: unknown): Record<string, RemovedTask> {
+  if (value === undefined || value === null) return {};
+  const obj = c.object(value, 'removed_tasks');
+  const removed: Record<string, RemovedTask> = {};
+  for (const id of Object.keys(obj)) {
+    const field = child('removed_tasks', id);
+    const entry = c.object(obj[id], field);
+    const removedAt = c.timestamp(entry, 'removed_at', field);
+    if (removedAt === null) c.fail(child(field, 'removed_at'), 'is required');
+    removed[id] = {
+      ...checkTask(c, entry, field),
+      removed_at: removedAt,
+      graph: checkGraphTask(c, entry.graph, child(field, 'graph'), id),
+    };
+  }
+  return removed;
+}
+
+function checkPlanChanges(c: Checker, value: unknown): PlanChange[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) c.fail('plan_changes', `must be an array, got ${describe(value)}`);
+  return value.map((v, i) => {
+    const field = child('plan_changes', i);
+    const obj = c.object(v, field);
+    const at = c.timestamp(obj, 'at', field);
+    if (at === null) c.fail(child(field, 'at'), 'is required');
+    const changedList = obj.changed === undefined ? [] : obj.changed;
+    if (!Array.isArray(changedList))
+      c.fail(child(field, 'changed'), `must be an array, got ${describe(changedList)}`);
+    const change: PlanChange = {
+      at,
+      added: c.stringArray(obj.added ?? [], child(field, 'added')),
+      removed: c.stringArray(obj.removed ?? [], child(field, 'removed')),
+      changed: changedList.map((entry, k) => {
+        const ef = child(child(field, 'changed'), k);
+        const e = c.object(entry, ef);
+        const fields = e.fields;
+        if (!Array.isArray(fields)) c.fail(child(ef, 'fields'), 'must be an array');
+        return {
+          id: c.string(e.id, child(ef, 'id')),
+          fields: fields.map((f, j) => c.oneOf(f, PLAN_FIELDS, child(child(ef, 'fields'), j))),
+          status: c.oneOf(e.status, STATUSES, child(ef, 'status')),
+        };
+      }),
+    };
+    if (obj.renamed !== undefined) {
+      const r = c.object(obj.renamed, child(field, 'renamed'));
+      change.renamed = {
+        from: c.string(r.from, child(child(field, 'renamed'), 'from')),
+        to: c.string(r.to, child(child(field, 'renamed'), 'to')),
+      };
+    }
+    return change;
+  });
+}
+
+function checkWarnings(c: Checker, value: unknown): WarningRecord[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) c.fail('warnings', `must be an array, got ${describe(value)}`);
+  return value.map((v, i) => {
+    const field = child('warnings', i);
+    const obj = c.object(v, field);
+    const at = c.timestamp(obj, 'at', field);
+    if (at === null) c.fail(child(field, 'at'), 'is required');
+    return {
+      at,
+      code: c.string(obj.code, child(field, 'code')),
+      message: c.string(obj.message, child(field, 'message')),
+    };
+  });
+}
+
 function checkGraph(c: Checker, value: unknown): StateGraph {
   const obj = c.object(value, 'graph');
   const tasksObj = c.object(obj.tasks, 'graph.tasks');
   const tasks: Record<string, GraphTask> = {};
   for (const id of Object.keys(tasksObj)) {
-    const field = child('graph.tasks', id);
-    const t = c.object(tasksObj[id], field);
-    tasks[id] = {
-      name: c.optString(t, 'name', field, id),
-      description: c.optString(t, 'description', field, ''),
-      depends_on:
-        t.depends_on === undefined ? [] : c.stringArray(t.depends_on, child(field, 'depends_on')),
-      branch: c.string(t.branch, child(field, 'branch')),
-      group: c.string(t.group, child(field, 'group')),
-    };
+    tasks[id] = checkGraphTask(c, tasksObj[id], child('graph.tasks', id), id);
   }
   for (const id of Object.keys(tasks)) {
     tasks[id]!.depends_on.forEach((dep, i) => {
@@ -339,6 +427,9 @@ export function validateState(doc: unknown, options: ValidateOptions = {}): Casc
     graph,
     tasks,
     milestones: checkMilestones(c, root.milestones, legacy),
+    removed_tasks: checkRemovedTasks(c, root.removed_tasks),
+    plan_changes: checkPlanChanges(c, root.plan_changes),
+    warnings: checkWarnings(c, root.warnings),
   };
   if (root.journal_seq !== undefined) {
     state.journal_seq = c.number(root.journal_seq, 'journal_seq', { integer: true, min: 0 });

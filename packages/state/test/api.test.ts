@@ -33,10 +33,13 @@ describe('public API', () => {
   it('store entry (Node)', async () => {
     const api = await load('store.js');
     expect(Object.keys(api).sort()).toEqual([
+      'inspectStateLock',
       'journalPathFor',
       'lockPathFor',
       'openStore',
+      'ownIdentity',
       'readState',
+      'unlockState',
     ]);
   });
 

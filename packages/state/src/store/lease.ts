@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { type BigIntStats, readFileSync, statSync } from 'node:fs';
 import { link, readFile, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
@@ -25,6 +25,11 @@ export interface LeaseRecord {
 export interface Lease {
   readonly lockPath: string;
   readonly record: LeaseRecord;
+  /**
+   * Null while this lease still holds; otherwise why it was lost (the lock file was removed, or
+   * replaced by another process's). Cheap (one stat): called before every write of the state.
+   */
+  lost(): string | null;
   release(): Promise<void>;
 }
 
@@ -40,17 +45,24 @@ function readProc(path: string): string | undefined {
 
 const bootId = readProc('/proc/sys/kernel/random/boot_id')?.trim();
 
+/** This process, as recorded in a lease or in the state it writes. */
+export function ownIdentity(): ProcessIdentity {
+  const me: ProcessIdentity = { pid: process.pid, hostname: hostname() };
+  if (bootId) me.boot_id = bootId;
+  const stat = readProcStat(process.pid);
+  if (stat?.startTime) me.proc_start = stat.startTime;
+  return me;
+}
+
 function myRecord(): LeaseRecord {
-  const record: LeaseRecord = {
-    pid: process.pid,
-    hostname: hostname(),
+  const { pid, hostname: host, ...rest } = ownIdentity();
+  return {
+    pid,
+    hostname: host,
     acquired_at: new Date().toISOString(),
     token: `${process.pid}-${Date.now().toString(36)}-${randomBytes(8).toString('hex')}`,
+    ...rest,
   };
-  if (bootId) record.boot_id = bootId;
-  const stat = readProcStat(process.pid);
-  if (stat?.startTime) record.proc_start = stat.startTime;
-  return record;
 }
 
 /** True unless the kernel says there is no such process (EPERM means it exists). */
@@ -64,12 +76,20 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
+/** Who a process is, as far as liveness checks go: a lease holder or a state's recorded writer. */
+export interface ProcessIdentity {
+  pid: number;
+  hostname: string;
+  boot_id?: string;
+  proc_start?: string;
+}
+
 /**
  * 'dead' only when this host can tell for sure: same host and (a different boot, no such process, a
  * zombie, or a pid now owned by a process that started at another time). A holder on another host is
  * 'unknown' and treated as alive: its lease is never taken over automatically.
  */
-function holderLiveness(r: LeaseRecord): 'alive' | 'dead' | 'unknown' {
+export function holderLiveness(r: ProcessIdentity): 'alive' | 'dead' | 'unknown' {
   if (r.hostname !== hostname()) return 'unknown';
   if (r.boot_id && bootId && r.boot_id !== bootId) return 'dead';
   try {
@@ -121,6 +141,103 @@ async function tryLink(from: string, to: string): Promise<boolean> {
   }
 }
 
+/**
+ * The lease as held: the lock file's identity is noted at once (device, inode, size and
+ * modification time), so that a later check can tell with one stat whether the file at the lock
+ * path is still the one this process put there. Nothing ever rewrites a lock file in place, and a
+ * removed lock re-created by someone else differs in at least one of these (a reused inode number
+ * comes with another record, written at another time).
+ */
+function held(lockPath: string, record: LeaseRecord, release: () => Promise<void>): Lease {
+  const identity = (st: BigIntStats) => `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
+  const mine = identity(statSync(lockPath, { bigint: true }));
+  return {
+    lockPath,
+    record,
+    release,
+    lost() {
+      let now: BigIntStats;
+      try {
+        now = statSync(lockPath, { bigint: true });
+      } catch (error) {
+        if (errnoCode(error) === 'ENOENT') return `its lock file ${lockPath} was removed`;
+        return `its lock file ${lockPath} cannot be checked (${(error as Error).message})`;
+      }
+      if (identity(now) === mine) return null;
+      let by = '';
+      try {
+        const other = parseRecord(readFileSync(lockPath, 'utf8'));
+        if (other?.token === record.token) return null;
+        if (other) by = ` by pid ${other.pid} on ${other.hostname} (since ${other.acquired_at})`;
+      } catch {}
+      return `its lock file ${lockPath} was replaced${by}`;
+    },
+  };
+}
+
+/** What holds a state file's lock, for `nova unlock` and status reports. */
+export interface LockInfo {
+  lockFile: string;
+  /** The holder, or null when the file is not a readable Nova lease. */
+  holder: LeaseRecord | null;
+  /** 'unknown' for a holder on another host, or a lock that cannot be read. */
+  liveness: 'alive' | 'dead' | 'unknown';
+}
+
+/** The lock of `stateFile`, or null when there is none. */
+export async function inspectLock(stateFile: string, lockPath: string): Promise<LockInfo | null> {
+  const holder = await readRecord(lockPath);
+  if (holder === null) return null;
+  if (holder === 'unreadable') return { lockFile: lockPath, holder: null, liveness: 'unknown' };
+  return { lockFile: lockPath, holder, liveness: holderLiveness(holder) };
+}
+
+/**
+ * Removes the lock of `stateFile` when its holder is gone. Refuses (STATE_LOCKED) while the holder
+ * is alive, and when it cannot be checked (another host) unless `force`. A lock that is not a
+ * readable lease is removed: no holder can be named, so none can be checked.
+ */
+export async function removeLock(
+  stateFile: string,
+  lockPath: string,
+  options: { force?: boolean } = {},
+): Promise<LockInfo | null> {
+  const info = await inspectLock(stateFile, lockPath);
+  if (info === null) return null;
+  const { holder, liveness } = info;
+  if (holder !== null && liveness === 'alive') {
+    throw new StateError(
+      'STATE_LOCKED',
+      `${stateFile} is held by pid ${holder.pid}, which is running (since ${holder.acquired_at}); not removing its lock. Stop that run first.`,
+      { file: stateFile, holderPid: holder.pid },
+    );
+  }
+  if (holder !== null && liveness === 'unknown' && !options.force) {
+    throw new StateError(
+      'STATE_LOCKED',
+      `${stateFile} is held by pid ${holder.pid} on host ${holder.hostname}, which cannot be checked from here; run \`nova unlock\` on that host, or add --force if you know that run is gone.`,
+      { file: stateFile, holderPid: holder.pid },
+    );
+  }
+  // Only the file read above goes: a lease taken meanwhile by a new run is not touched.
+  const again = await readRecord(lockPath);
+  const same =
+    (again === 'unreadable' && holder === null) ||
+    (again !== null && again !== 'unreadable' && holder !== null && again.token === holder.token);
+  if (!same) {
+    throw new StateError(
+      'STATE_LOCKED',
+      `${stateFile}: its lock changed while it was being checked (another run took it); nothing removed.`,
+      { file: stateFile },
+    );
+  }
+  await unlink(lockPath).catch((error: unknown) => {
+    if (errnoCode(error) !== 'ENOENT') throw error;
+  });
+  await fsyncDir(dirname(lockPath));
+  return info;
+}
+
 function claimPath(lockPath: string, token: string): string {
   return `${lockPath}.takeover-${token}`;
 }
@@ -135,7 +252,11 @@ function lockedError(
   return new StateError(
     'STATE_LOCKED',
     `${stateFile} is in use by another Nova process: pid ${holder.pid}${host}, since ${holder.acquired_at}. ` +
-      `Only one orchestrator may write a state file. If that process is gone, remove ${lockPath}.`,
+      `Only one orchestrator may write a state file: wait for that run to end or stop it${
+        liveness === 'unknown'
+          ? `; if it is gone, \`nova unlock --force\` releases its lock (${lockPath})`
+          : ''
+      }.`,
     { file: stateFile, holderPid: holder.pid },
   );
 }
@@ -171,14 +292,14 @@ export async function acquireLease(
     for (;;) {
       if (await tryLink(temp, lockPath)) {
         await fsyncDir(dirname(lockPath));
-        return { lockPath, record, release };
+        return held(lockPath, record, release);
       }
       const holder = await readRecord(lockPath);
       if (holder === null) continue; // released in between: try again
       if (holder === 'unreadable') {
         throw new StateError(
           'STATE_LOCKED',
-          `${stateFile} is locked by ${lockPath}, which cannot be read as a Nova lease. If no orchestrator is running, remove it.`,
+          `${stateFile} is locked by ${lockPath}, which cannot be read as a Nova lease. If no orchestrator is running, \`nova unlock\` removes it.`,
           { file: stateFile },
         );
       }
@@ -229,7 +350,7 @@ export async function acquireLease(
         code: 'LEASE_TAKEN_OVER',
         message: `took over the lease of ${stateFile} from pid ${holder.pid} (since ${holder.acquired_at}), which is no longer running`,
       });
-      return { lockPath, record, release };
+      return held(lockPath, record, release);
     }
   } finally {
     await unlink(temp).catch(() => {});

@@ -8,7 +8,16 @@ import type { CascadeState, JournalEntry, Transition } from '../types.js';
 import { parseStateText, validateState } from '../validate.js';
 import { removeStaleTemps, replaceFileAtomic } from './fs-util.js';
 import { parseJournal } from './journal.js';
-import { acquireLease, type Lease, pidAlive, type Warn } from './lease.js';
+import {
+  acquireLease,
+  holderLiveness,
+  inspectLock,
+  type Lease,
+  type LockInfo,
+  pidAlive,
+  removeLock,
+  type Warn,
+} from './lease.js';
 import { SnapshotText } from './snapshot-text.js';
 
 export interface OpenStoreOptions {
@@ -49,6 +58,11 @@ export interface StateStore {
   record(t: Transition): Promise<JournalEntry>;
   /** Writes the snapshot now (after every recorded transition is in the journal). */
   flush(): Promise<void>;
+  /**
+   * Throws StateError LEASE_LOST (and stops the store) when the lease is gone: lets a long quiet
+   * stretch without writes still notice it. Every write checks this by itself.
+   */
+  checkLease(): void;
   /** Final snapshot, fresh journal, lease released. Idempotent. */
   close(): Promise<void>;
 }
@@ -167,6 +181,7 @@ class FileStateStore implements StateStore {
   /** One write(2) per batch: everything recorded while the previous write was in flight. */
   #pump(): void {
     if (this.#writing || this.#queue.length === 0 || this.#failed) return;
+    if (!this.#leaseHolds([])) return;
     this.#writing = true;
     const buf = Buffer.from(this.#queue.join(''));
     const waiters = this.#waiters;
@@ -195,14 +210,36 @@ class FileStateStore implements StateStore {
     });
   }
 
+  /**
+   * Every write starts here: once the lease is gone (its lock file removed or replaced), another
+   * process may be writing the state, so this store writes nothing more, ever.
+   */
+  #leaseHolds(waiters: Waiter[]): boolean {
+    if (this.#failed) return false;
+    const lost = this.lease.lost();
+    if (lost === null) return true;
+    this.#fail(
+      new StateError(
+        'LEASE_LOST',
+        `lost the lease on ${this.stateFile}: ${lost}. Another process may be writing this state, so nothing more was written.`,
+        { file: this.stateFile },
+      ),
+      waiters,
+    );
+    return false;
+  }
+
   #fail(err: Error, waiters: Waiter[]): void {
     // The in-memory state now holds transitions the journal lacks: stop writing anything (journal or
     // snapshot) so the files keep describing only confirmed transitions.
-    this.#failed = new StateError(
-      'STATE_WRITE_FAILED',
-      `cannot append to the journal ${this.journalFile}: ${err.message}. The store has stopped; transitions from here on are not recorded.`,
-      { file: this.journalFile, cause: err },
-    );
+    this.#failed =
+      err instanceof StateError
+        ? err
+        : new StateError(
+            'STATE_WRITE_FAILED',
+            `cannot append to the journal ${this.journalFile}: ${err.message}. The store has stopped; transitions from here on are not recorded.`,
+            { file: this.journalFile, cause: err },
+          );
     for (const w of [...waiters, ...this.#waiters]) w.reject(this.#failed);
     for (const d of this.#drainWaiters) d.reject(this.#failed);
     this.#waiters = [];
@@ -248,10 +285,15 @@ class FileStateStore implements StateStore {
     await this.#written(seq);
     if (!this.syncJournal)
       await new Promise<void>((res, rej) => fdatasync(this.fd, (e) => (e ? rej(e) : res())));
+    if (!this.#leaseHolds([])) throw this.#failed;
     await replaceFileAtomic(this.stateFile, chunks);
     this.#snapshotSeq = seq;
     this.stats.snapshots++;
     if (this.#seq > seq) this.#schedule();
+  }
+
+  checkLease(): void {
+    if (!this.#leaseHolds([])) throw this.#failed;
   }
 
   async flush(): Promise<void> {
@@ -273,13 +315,57 @@ class FileStateStore implements StateStore {
         await this.#written(this.#seq);
         await this.#snapshot();
         // Everything is in the snapshot (journal_seq): a fresh journal replays nothing.
-        await replaceFileAtomic(this.journalFile, '');
+        if (this.#leaseHolds([])) await replaceFileAtomic(this.journalFile, '');
       }
     } finally {
       await new Promise<void>((res) => fsClose(this.fd, () => res()));
       await this.lease.release();
     }
   }
+}
+
+/**
+ * The lease is the first guard; the state's own record of its writer is the second. A run whose
+ * lock file was removed by hand (or by `nova unlock --force`) is still recorded in the state as
+ * running: while that process is alive, taking the state over would reap its live tasks and make
+ * two writers. Checked before anything is written.
+ */
+function refuseIfRecordedWriterAlive(file: string, state: CascadeState): void {
+  const { orchestrator_pid: pid, orchestrator_host: host, orchestrator_start } = state.project;
+  // Without a host (a state written before Nova recorded it) the pid alone proves nothing.
+  if (pid === null || pid === process.pid || !host) return;
+  const identity = {
+    pid,
+    hostname: host,
+    ...(orchestrator_start ? { proc_start: orchestrator_start } : {}),
+  };
+  const liveness = holderLiveness(identity);
+  if (liveness === 'dead') return;
+  throw new StateError(
+    'STATE_LOCKED',
+    liveness === 'alive'
+      ? `${file} is being run by pid ${pid}, which is still running, although its lock file is missing or not its own. Only one orchestrator may write a state file: wait for that run to end or stop it.`
+      : `${file} is being run by pid ${pid} on host ${host}, which cannot be checked from here, and its lock file is missing or not its own. Only one orchestrator may write a state file.`,
+    { file, holderPid: pid },
+  );
+}
+
+/** The lock of a state file and whether its holder runs (null when the state is not locked). */
+export function inspectStateLock(stateFile: string): Promise<LockInfo | null> {
+  const file = resolve(stateFile);
+  return inspectLock(file, lockPathFor(file));
+}
+
+/**
+ * Removes the lock of a state file whose holder is gone (`nova unlock`); refuses while it runs.
+ * Resolves to what was removed, or null when there was no lock.
+ */
+export function unlockState(
+  stateFile: string,
+  options: { force?: boolean } = {},
+): Promise<LockInfo | null> {
+  const file = resolve(stateFile);
+  return removeLock(file, lockPathFor(file), options);
 }
 
 /**
@@ -392,6 +478,7 @@ export async function openStore(
       }
     }
     state.journal_seq = last;
+    refuseIfRecordedWriterAlive(file, state);
     // Recovery is complete in memory: now (and only now) write. Snapshot first, then the empty journal,
     // so a crash in between leaves a journal whose lines the snapshot already covers.
     const text = new SnapshotText();

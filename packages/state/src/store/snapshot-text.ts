@@ -62,6 +62,9 @@ export class SnapshotText {
       first = false;
     }
     let tail = `${first ? '},\n  "milestones": ' : '\n  },\n  "milestones": '}${indented(state.milestones, 2)}`;
+    tail += `,\n  "removed_tasks": ${indented(state.removed_tasks, 2)}`;
+    tail += `,\n  "plan_changes": ${indented(state.plan_changes, 2)}`;
+    tail += `,\n  "warnings": ${indented(state.warnings, 2)}`;
     if (state.journal_seq !== undefined)
       tail += `,\n  "journal_seq": ${JSON.stringify(state.journal_seq)}`;
     out.push(bytes(`${tail}\n}\n`));
