@@ -184,8 +184,8 @@ export interface LockInfo {
   liveness: 'alive' | 'dead' | 'unknown';
 }
 
-/** The lock of `stateFile`, or null when there is none. */
-export async function inspectLock(stateFile: string, lockPath: string): Promise<LockInfo | null> {
+/** The lock at `lockPath`, or null when there is none. */
+export async function inspectLock(lockPath: string): Promise<LockInfo | null> {
   const holder = await readRecord(lockPath);
   if (holder === null) return null;
   if (holder === 'unreadable') return { lockFile: lockPath, holder: null, liveness: 'unknown' };
@@ -202,7 +202,7 @@ export async function removeLock(
   lockPath: string,
   options: { force?: boolean } = {},
 ): Promise<LockInfo | null> {
-  const info = await inspectLock(stateFile, lockPath);
+  const info = await inspectLock(lockPath);
   if (info === null) return null;
   const { holder, liveness } = info;
   if (holder !== null && liveness === 'alive') {

@@ -353,7 +353,7 @@ function refuseIfRecordedWriterAlive(file: string, state: CascadeState): void {
 /** The lock of a state file and whether its holder runs (null when the state is not locked). */
 export function inspectStateLock(stateFile: string): Promise<LockInfo | null> {
   const file = resolve(stateFile);
-  return inspectLock(file, lockPathFor(file));
+  return inspectLock(lockPathFor(file));
 }
 
 /**
