@@ -167,6 +167,11 @@ export function applyTransition(state: CascadeState, t: Transition | JournalEntr
             : { name: id, description: '', depends_on: [], branch: '', group: '' },
         };
       }
+      for (const c of t.changed ?? []) {
+        const task = tasks[c.id];
+        if (task?.status !== 'completed') continue;
+        task.changed_since_run = [...new Set([...(task.changed_since_run ?? []), ...c.fields])];
+      }
       const renamed =
         state.project.name === t.project_name
           ? undefined
@@ -199,6 +204,7 @@ export function applyTransition(state: CascadeState, t: Transition | JournalEntr
       }
       task.status = 'in_progress';
       noteLogIncomplete(task, null);
+      delete task.changed_since_run;
       task.worker_id = t.worker_id;
       task.pid = t.pid;
       task.pgid = t.pgid;

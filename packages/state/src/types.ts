@@ -84,6 +84,11 @@ export interface TaskState {
    * written and why. The log is then not the whole output.
    */
   log_incomplete?: string | null;
+  /**
+   * A completed task whose plan entry changed after it ran: the fields that changed. It stays
+   * completed (its work is done) until it is run again (`rerunChanged`), which clears this.
+   */
+  changed_since_run?: PlanField[];
 }
 
 /** A task the plan no longer has: its last record, kept so that what it spent still counts. */

@@ -177,6 +177,13 @@ function checkTask(c: Checker, value: unknown, field: string): TaskState {
       cost_usd: c.nullableNumber(earlier, 'cost_usd', ef, { min: 0 }),
     };
   }
+  if (obj.changed_since_run !== undefined) {
+    const list = obj.changed_since_run;
+    if (!Array.isArray(list)) c.fail(child(field, 'changed_since_run'), 'must be an array');
+    task.changed_since_run = list.map((f, i) =>
+      c.oneOf(f, PLAN_FIELDS, child(child(field, 'changed_since_run'), i)),
+    );
+  }
   if (obj.log_incomplete !== undefined) {
     task.log_incomplete = c.nullableString(obj, 'log_incomplete', field);
   }

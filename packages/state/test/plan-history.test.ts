@@ -208,3 +208,28 @@ describe('spend across attempts', () => {
     expect(s.tasks.A!.token_usage.input_tokens).toBe(110);
   });
 });
+
+describe('changed_since_run', () => {
+  it('marks a completed task whose entry changed until it runs again', () => {
+    const s = createState(
+      plan([
+        ['A', []],
+        ['B', []],
+      ]),
+    );
+    completed(s, 'A', 0.01);
+    const next = plan([
+      ['A', []],
+      ['B', []],
+    ]);
+    next.tasks[0]!.description = 'new';
+    applyTransition(s, planTransition(s, next)!);
+    expect(s.tasks.A!.changed_since_run).toEqual(['description']);
+    expect(s.tasks.B!.changed_since_run).toBeUndefined();
+    expect(validateState(JSON.parse(JSON.stringify(s))).tasks.A!.changed_since_run).toEqual([
+      'description',
+    ]);
+    completed(s, 'A', 0.01);
+    expect(s.tasks.A!.changed_since_run).toBeUndefined();
+  });
+});

@@ -58,11 +58,6 @@ export interface StateStore {
   record(t: Transition): Promise<JournalEntry>;
   /** Writes the snapshot now (after every recorded transition is in the journal). */
   flush(): Promise<void>;
-  /**
-   * Throws StateError LEASE_LOST (and stops the store) when the lease is gone: lets a long quiet
-   * stretch without writes still notice it. Every write checks this by itself.
-   */
-  checkLease(): void;
   /** Final snapshot, fresh journal, lease released. Idempotent. */
   close(): Promise<void>;
 }
@@ -290,10 +285,6 @@ class FileStateStore implements StateStore {
     this.#snapshotSeq = seq;
     this.stats.snapshots++;
     if (this.#seq > seq) this.#schedule();
-  }
-
-  checkLease(): void {
-    if (!this.#leaseHolds([])) throw this.#failed;
   }
 
   async flush(): Promise<void> {
