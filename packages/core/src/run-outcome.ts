@@ -12,6 +12,11 @@ export const RUN_OUTCOMES = [
   'budget_exhausted',
   /** The iteration limit of a library run was reached. */
   'max_iterations',
+  /**
+   * Stopped for a problem outside the tasks (the logs folder cannot be written): nothing more was
+   * started and the tasks not run stay pending.
+   */
+  'aborted',
 ] as const;
 
 export type RunOutcome = (typeof RUN_OUTCOMES)[number];

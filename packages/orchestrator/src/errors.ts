@@ -1,3 +1,5 @@
+import { StateError } from '@program-nova/state';
+
 /**
  * The one error class of @program-nova/orchestrator. `code` is stable and meant for programs;
  * `message` is meant for people and names the file (and line, when there is one).
@@ -15,6 +17,18 @@ export type OrchestratorErrorCode =
   | 'MILESTONES_INVALID'
   /** Another live orchestrator holds the state file (the message names its pid). */
   | 'STATE_LOCKED'
+  /**
+   * This run lost its lease on the state file while running (the lock file was removed or
+   * replaced): it stopped its workers and wrote nothing after noticing.
+   */
+  | 'LEASE_LOST'
+  /** The state was written for a plan of another project name (see the `replan` option). */
+  | 'PLAN_MISMATCH'
+  /**
+   * The run could not go on for a reason outside its tasks (the logs folder cannot be written):
+   * it started nothing more, and the tasks it could not start stay pending.
+   */
+  | 'ENVIRONMENT'
   /** The state file or its journal could not be read, recovered or written (`cause` has the detail). */
   | 'STATE_ERROR'
   /** A method that needs the state was called before `init()`/`run()`. */
@@ -64,6 +78,26 @@ export class OrchestratorError extends Error {
     this.diagnostics = options.diagnostics ?? [];
     if (options.holderPid !== undefined) this.holderPid = options.holderPid;
   }
+}
+
+/** A state package error (or anything thrown while writing the state) as an OrchestratorError. */
+export function fromStateError(e: unknown): OrchestratorError {
+  if (e instanceof OrchestratorError) return e;
+  if (e instanceof StateError) {
+    const code =
+      e.code === 'STATE_LOCKED'
+        ? 'STATE_LOCKED'
+        : e.code === 'LEASE_LOST'
+          ? 'LEASE_LOST'
+          : 'STATE_ERROR';
+    return new OrchestratorError(code, e.message, {
+      cause: e,
+      ...(e.file ? { file: e.file } : {}),
+      ...(e.holderPid !== undefined ? { holderPid: e.holderPid } : {}),
+    });
+  }
+  const text = e instanceof Error ? e.message : String(e);
+  return new OrchestratorError('STATE_ERROR', `cannot write the state: ${text}`, { cause: e });
 }
 
 export function isOrchestratorError(value: unknown): value is OrchestratorError {

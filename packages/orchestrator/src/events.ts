@@ -6,6 +6,7 @@
 
 import type { RunOutcome } from '@program-nova/core';
 import type { FailureKind, JournalEntry, StatusSummary, TokenUsage } from '@program-nova/state';
+import type { OrchestratorError } from './errors.js';
 
 export type { RunOutcome } from '@program-nova/core';
 
@@ -18,6 +19,8 @@ export interface RunResult {
   costUsd: number;
   /** The signal that stopped the run, when `handleSignals()` did. */
   signal?: NodeJS.Signals;
+  /** For outcome 'aborted': what stopped the run (code ENVIRONMENT, naming the folder). */
+  error?: OrchestratorError;
 }
 
 export interface TaskStartedEvent {

@@ -43,6 +43,8 @@ export interface ExecutionSuccess {
   durationMs: number;
   commitSha?: string | null;
   filesChanged?: string[] | null;
+  /** Set when the attempt's log could not be written completely: how much was, and why. */
+  logIncomplete?: string | null;
 }
 
 export interface ExecutionFailure {
@@ -64,6 +66,13 @@ export interface ExecutionFailure {
   durationMs: number;
   /** The executor's own error object, for programs that want it. */
   cause?: unknown;
+  /**
+   * Set (with kind `interrupted`) when the attempt could not run for a reason outside the task,
+   * such as a logs folder that cannot be written: the run halts instead of failing task after task.
+   */
+  environment?: { path: string | null; errno: string | null };
+  /** Set when the attempt's log could not be written completely: how much was, and why. */
+  logIncomplete?: string | null;
 }
 
 export type ExecutionOutcome = ExecutionSuccess | ExecutionFailure;

@@ -5,6 +5,7 @@
  * worker sets on every process it spawns and which descendants inherit.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { readProcStat } from '@program-nova/core/node';
 
 export interface ProcInfo {
   pid: number;
@@ -37,7 +38,7 @@ export function scanProcesses(procRoot = '/proc'): ProcInfo[] | null {
         else if (kv.startsWith('NOVA_STATE_FILE=')) stateFile = kv.slice('NOVA_STATE_FILE='.length);
       }
       if (taskId === undefined) continue;
-      const stat = statFields(procRoot, name);
+      const stat = readProcStat(name, procRoot);
       if (stat === null) continue;
       out.push({ pid, pgid: stat.pgid, state: stat.state, taskId, stateFile });
     } catch {
@@ -69,17 +70,5 @@ export function findTaskProcesses(
 
 /** The process group of this process, where /proc tells it. */
 export function ownProcessGroup(procRoot = '/proc'): number | null {
-  return statFields(procRoot, 'self')?.pgid ?? null;
-}
-
-/** State letter and process group from /proc/<pid>/stat; null when it cannot be read. */
-function statFields(procRoot: string, pid: string): { state: string; pgid: number } | null {
-  try {
-    const stat = readFileSync(`${procRoot}/${pid}/stat`, 'utf8');
-    // comm may contain spaces and parentheses: fields resume after the last ')'.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: rest[0] ?? '?', pgid: Number(rest[2]) };
-  } catch {
-    return null;
-  }
+  return readProcStat('self', procRoot)?.pgid ?? null;
 }
