@@ -216,6 +216,23 @@ export function killWorkersOf(dirs: readonly string[]): void {
   }
 }
 
+/** Live processes whose environment marks them as started for the run on `stateFile`. */
+export function markedProcesses(stateFile: string): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const env = readFileSync(`/proc/${name}/environ`, 'latin1').split('\0');
+      if (env.includes(`NOVA_STATE_FILE=${stateFile}`) && isLive(Number(name))) {
+        found.push(Number(name));
+      }
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found;
+}
+
 export interface RunRecord {
   ev: 'start' | 'finish' | 'sigterm';
   id: string;

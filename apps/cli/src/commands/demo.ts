@@ -95,6 +95,9 @@ export const demoCommand: Command = {
       maxCost: undefined,
       milestonesFile: join(dir, 'milestones.yaml'),
       dashboard: true,
+      replan: false,
+      rerunChanged: false,
+      maxLogBytes: undefined,
       port,
       host: typeof ctx.values.host === 'string' ? ctx.values.host : '127.0.0.1',
     };

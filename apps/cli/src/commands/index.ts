@@ -7,6 +7,7 @@ import { planCommand } from './plan.js';
 import { retryCommand } from './retry.js';
 import { runCommand } from './run.js';
 import { statusCommand } from './status.js';
+import { unlockCommand } from './unlock.js';
 import { validateCommand } from './validate.js';
 
 /** Every `nova` command, in the order `nova --help` lists them. */
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   runCommand,
   statusCommand,
   retryCommand,
+  unlockCommand,
   logsCommand,
   dashboardCommand,
   demoCommand,

@@ -21,9 +21,12 @@ export interface NovaConfig {
   dashboard?: boolean;
   port?: number;
   host?: string;
+  replan?: boolean;
+  rerunChanged?: boolean;
+  maxLogSize?: string | number;
 }
 
-type Kind = 'string' | 'number' | 'boolean' | 'path' | 'command' | 'duration';
+type Kind = 'string' | 'number' | 'boolean' | 'path' | 'command' | 'duration' | 'size';
 
 const KEYS: Record<keyof NovaConfig, Kind> = {
   state: 'path',
@@ -39,6 +42,9 @@ const KEYS: Record<keyof NovaConfig, Kind> = {
   dashboard: 'boolean',
   port: 'number',
   host: 'string',
+  replan: 'boolean',
+  rerunChanged: 'boolean',
+  maxLogSize: 'size',
 };
 
 export const CONFIG_FILE = 'nova.config.json';
@@ -101,6 +107,11 @@ export async function loadConfig(
       case 'duration':
         if (typeof value !== 'string' && typeof value !== 'number')
           throw bad('a duration such as "30m" (or seconds)');
+        config[key] = value;
+        break;
+      case 'size':
+        if (typeof value !== 'string' && typeof value !== 'number')
+          throw bad('a size such as "256M" (or bytes)');
         config[key] = value;
         break;
       case 'command':

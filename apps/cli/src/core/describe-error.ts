@@ -32,6 +32,9 @@ export const USER_ERROR_EXIT: Record<string, number> = {
   CASCADE_INVALID: EXIT.invalid,
   MILESTONES_NOT_FOUND: EXIT.invalid,
   STATE_ERROR: EXIT.invalid,
+  LEASE_LOST: EXIT.invalid,
+  PLAN_MISMATCH: EXIT.invalid,
+  ENVIRONMENT: EXIT.invalid,
   // dashboard server
   E_APP_NOT_BUILT: EXIT.invalid,
   E_LISTEN: EXIT.invalid,

@@ -7,12 +7,13 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { formatCost, formatDuration } from '@program-nova/core';
 import { ensureDirectory } from '@program-nova/core/node';
-import { Orchestrator, type RunResult } from '@program-nova/orchestrator';
+import { Orchestrator, type RunResult, type WarningEvent } from '@program-nova/orchestrator';
 import { parseCascadeFile } from '@program-nova/parser';
 import { rollup } from '@program-nova/state';
 import { createWorkerHost, type WorkerHost } from '@program-nova/worker';
 import { CliError, EXIT } from '../core/cli-error.js';
 import type { CommandContext } from '../core/command.js';
+import { terminalText } from '../core/terminal-text.js';
 
 import { type DashboardServer, startDashboardServer } from '../dashboard-server/index.js';
 import { diagnosticLines } from '../render/diagnostic-lines.js';
@@ -80,7 +81,10 @@ async function runPlanWith(
     ...(settings.timeoutMs !== undefined ? { timeout: settings.timeoutMs } : {}),
     ...(settings.maxCost !== undefined ? { maxCost: settings.maxCost } : {}),
     ...(settings.milestonesFile !== undefined ? { milestonesFile: settings.milestonesFile } : {}),
+    ...(settings.maxLogBytes !== undefined ? { maxLogBytes: settings.maxLogBytes } : {}),
     failFast: settings.failFast,
+    replan: settings.replan,
+    rerunChanged: settings.rerunChanged,
     cwd: options.workerCwd ?? ctx.cwd,
     env: options.workerEnv ?? ctx.env,
     workerHost,
@@ -91,9 +95,18 @@ async function runPlanWith(
   let view: RunView | null = null;
   const started = Date.now();
   let result: RunResult;
+  // Warnings of the start-up (a changed plan, reaped tasks, a torn journal) come before the view
+  // exists: said here, as the view says later ones, even when the start-up then fails.
+  const sayEarly = (w: WarningEvent) =>
+    ctx.stderr.write(`nova: ${ctx.colors.stderr.yellow('warning')}: ${terminalText(w.message)}\n`);
+  orchestrator.on('warning', sayEarly);
   try {
     // Opens the state and takes the lease: STATE_LOCKED surfaces here, before anything starts.
-    await orchestrator.init();
+    try {
+      await orchestrator.init();
+    } finally {
+      orchestrator.off('warning', sayEarly);
+    }
     // An unusable logs folder is a wrong argument, so say it once (exit 2) instead of failing
     // every task with it.
     try {
@@ -144,12 +157,18 @@ async function runPlanWith(
   if (next) lines.push('', next);
   ctx.stdout.write(`${lines.join('\n')}\n`);
 
+  if (result.error) {
+    // The run stopped for a problem outside its tasks (the logs folder): one line, exit 2.
+    ctx.stderr.write(`nova: ${ctx.colors.stderr.red('error')}: ${result.error.message}\n`);
+  }
   const code =
     result.outcome === 'interrupted'
       ? EXIT.interrupted
       : result.outcome === 'completed'
         ? EXIT.ok
-        : EXIT.tasksFailed;
+        : result.outcome === 'aborted'
+          ? EXIT.invalid
+          : EXIT.tasksFailed;
   if (server) {
     if (options.keepServing && ctx.stdout.isTTY === true && code !== EXIT.interrupted) {
       ctx.stdout.write(
@@ -179,6 +198,8 @@ function headline(
       return `${c.red(c.bold('Stopped'))}: ${project}: the cost budget is spent (${formatCost(result.costUsd)})`;
     case 'max_iterations':
       return `${c.yellow(c.bold('Stopped'))}: ${project}: iteration limit reached`;
+    case 'aborted':
+      return `${c.red(c.bold('Stopped'))}: ${project}: a problem outside the tasks; tasks not run stay pending`;
     default:
       return `${c.red(c.bold('Failed'))}: ${project}: ${s.failed} failed, ${s.blocked} blocked`;
   }
@@ -187,6 +208,8 @@ function headline(
 function nextStep(result: RunResult, tasks: Record<string, { status: string }>): string | null {
   if (result.outcome === 'completed') return null;
   if (result.outcome === 'interrupted') return 'Run `nova run` again to resume.';
+  if (result.outcome === 'aborted')
+    return 'Fix the problem above, then `nova run` again to resume.';
   if (result.outcome === 'budget_exhausted') {
     return 'The budget counts every run of this state: raise --max-cost to continue.';
   }

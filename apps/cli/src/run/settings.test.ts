@@ -30,6 +30,26 @@ describe('resolveRunSettings', () => {
     });
   });
 
+  it('--max-log-size reads sizes; --replan and --rerun-changed; config keys too', () => {
+    expect(resolveRunSettings({}, plan, {}, '/work')).toMatchObject({
+      maxLogBytes: undefined,
+      replan: false,
+      rerunChanged: false,
+    });
+    expect(
+      resolveRunSettings({ 'max-log-size': '256M', replan: true }, plan, {}, '/work'),
+    ).toMatchObject({ maxLogBytes: 256 * 1024 * 1024, replan: true });
+    expect(
+      resolveRunSettings({}, plan, { maxLogSize: '1.5G', rerunChanged: true }, '/work'),
+    ).toMatchObject({ maxLogBytes: 1.5 * 1024 ** 3, rerunChanged: true });
+    expect(resolveRunSettings({}, plan, { maxLogSize: 4096 }, '/work').maxLogBytes).toBe(4096);
+    for (const bad of ['lots', '10X', '0', '12']) {
+      expect(() => resolveRunSettings({ 'max-log-size': bad }, plan, {}, '/work')).toThrow(
+        /--max-log-size must be a size/,
+      );
+    }
+  });
+
   it('flags win over the config file; flag paths are relative to the cwd', () => {
     const s = resolveRunSettings(
       { 'max-workers': '5', state: 's.json', timeout: '1h30m', 'max-cost': '$12.5', retries: '2' },

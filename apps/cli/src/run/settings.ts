@@ -35,6 +35,12 @@ export interface RunSettings {
   dashboard: boolean;
   port: number;
   host: string;
+  /** Run this plan on a state written for another project name. */
+  replan: boolean;
+  /** Run completed tasks whose plan entry changed again, with their dependents. */
+  rerunChanged: boolean;
+  /** Log byte cap per attempt (undefined: the worker's default). */
+  maxLogBytes: number | undefined;
 }
 
 /** The options `nova run` shares with `nova demo` (which fixes some of them). */
@@ -85,6 +91,19 @@ export const RUN_OPTIONS: Record<string, OptionSpec> = {
     valueName: 'file',
     description: 'milestones.yaml (default: beside the plan, if there)',
   },
+  'max-log-size': {
+    type: 'string',
+    valueName: 'size',
+    description: 'log cap per attempt: 512K, 256M, 1G (default 128M); past it the task is stopped',
+  },
+  'rerun-changed': {
+    type: 'boolean',
+    description: 'run completed tasks whose plan entry changed again, with their dependents',
+  },
+  replan: {
+    type: 'boolean',
+    description: 'run this plan on a state written for a plan of another name',
+  },
   dashboard: { type: 'boolean', description: 'serve the dashboard during the run' },
   port: {
     type: 'string',
@@ -109,6 +128,40 @@ function integer(text: string | number | undefined, flag: string, min: number, c
     });
   }
   return n;
+}
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+};
+
+/** `512K`, `256M`, `1.5G`, `4096` (bytes): a byte count >= 1 KiB, or undefined when not given. */
+export function parseByteSize(
+  text: string | number | undefined,
+  flag: string,
+  command: string,
+): number | undefined {
+  if (text === undefined) return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(String(text));
+  const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
+  const bytes = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : Number.NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1024) {
+    throw new CliError(
+      'E_USAGE',
+      `${flag} must be a size of at least 1K such as 512K, 256M or 1G, got "${text}"`,
+      { command },
+    );
+  }
+  return bytes;
 }
 
 export function parsePort(text: string | number | undefined, command: string): number | undefined {
@@ -225,6 +278,13 @@ export function resolveRunSettings(
     dashboard: values.dashboard === true || config.dashboard === true,
     port: parsePort(str(values, 'port') ?? config.port, command) ?? DEFAULT_PORT,
     host: str(values, 'host') ?? config.host ?? '127.0.0.1',
+    replan: values.replan === true || config.replan === true,
+    rerunChanged: values['rerun-changed'] === true || config.rerunChanged === true,
+    maxLogBytes: parseByteSize(
+      str(values, 'max-log-size') ?? config.maxLogSize,
+      '--max-log-size',
+      command,
+    ),
   };
 }
 
