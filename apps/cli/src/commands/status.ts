@@ -5,7 +5,6 @@ import type { Colors } from '../core/colors.js';
 import type { Command } from '../core/command.js';
 import { progressBar } from '../core/format.js';
 import { loadState, STATE_OPTION, stateFileOf } from '../core/state-paths.js';
-import { columnWidth, padColumns } from '../core/terminal-columns.js';
 import { terminalText } from '../core/terminal-text.js';
 import {
   blockedLines,
@@ -53,13 +52,22 @@ export const statusCommand: Command = {
       ctx.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
       return EXIT.ok;
     }
-    ctx.stdout.write(`${statusText(state, stateFileOf(ctx), ctx.colors.stdout, now).join('\n')}\n`);
+    // Loaded here, not at start: measuring columns sets up ICU's grapheme segmenter (tens of ms).
+    const columns = await import('../core/terminal-columns.js');
+    const text = statusText(state, stateFileOf(ctx), ctx.colors.stdout, now, columns);
+    ctx.stdout.write(`${text.join('\n')}\n`);
     return EXIT.ok;
   },
 };
 
 /** The status page: every string read from the state file is made safe for the terminal here. */
-function statusText(state: CascadeState, file: string, c: Colors, now: Date): string[] {
+function statusText(
+  state: CascadeState,
+  file: string,
+  c: Colors,
+  now: Date,
+  { columnWidth, padColumns }: typeof import('../core/terminal-columns.js'),
+): string[] {
   const r = rollup(state, { now });
   const s = r.counts;
   const lines: string[] = [];

@@ -20,7 +20,7 @@ import { diagnosticLines } from '../render/diagnostic-lines.js';
 import { blockedLines, countsLine, failureLines, usageLine } from '../render/state-report.js';
 import { keepHeapTight } from './heap.js';
 import { checkWorkerCommand, type RunSettings } from './settings.js';
-import { LiveView, PlainView, type RunView } from './view/index.js';
+import { createRunView, type RunView } from './view/index.js';
 import { waitForSignal } from './wait.js';
 
 export interface RunPlanOptions {
@@ -115,10 +115,7 @@ async function runPlanWith(
         port: settings.port,
       });
     }
-    const tty = ctx.stdout.isTTY === true;
-    view = tty
-      ? new LiveView(orchestrator, ctx.stdout, ctx.stderr, c, ctx.colors.stderr)
-      : new PlainView(orchestrator, ctx.stdout, ctx.stderr, c, ctx.colors.stderr);
+    view = await createRunView(orchestrator, ctx.stdout, ctx.stderr, c, ctx.colors.stderr);
     for (const line of options.intro ?? []) view.note(line);
     view.note(
       `${c.bold(project)}: ${cascade.tasks.length} tasks, ${settings.maxWorkers} workers, state ${terminalText(orchestrator.stateFile)}`,
