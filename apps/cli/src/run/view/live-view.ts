@@ -25,6 +25,8 @@ const RECENT_EVENTS = 5;
 
 export class LiveView extends BaseView {
   private readonly block: LiveBlock;
+  /** The terminal's size is read per frame: it may change while the run goes on. */
+  private readonly terminal: TerminalWriter;
   private readonly recent: string[] = [];
   private readonly timer: NodeJS.Timeout;
   private readonly startedAt = Date.now();
@@ -37,6 +39,7 @@ export class LiveView extends BaseView {
   constructor(orchestrator: RunSource, out: TerminalWriter, err: Writer, c: Colors, ce: Colors) {
     super(orchestrator, out, err, c, ce);
     this.project = terminalText(orchestrator.state.project.name);
+    this.terminal = out;
     this.block = new LiveBlock(out);
     // Elapsed times tick even when nothing happens.
     this.timer = setInterval(() => this.draw(), 500);
@@ -133,7 +136,7 @@ export class LiveView extends BaseView {
     const running = [...this.running.values()].sort((a, b) => a.startedAt - b.startedAt);
     if (running.length > 0) {
       lines.push(c.bold('  running'));
-      const rows = Math.max(3, ((this.out as TerminalWriter).rows || 24) - FRAME_OVERHEAD);
+      const rows = Math.max(3, (this.terminal.rows || 24) - FRAME_OVERHEAD);
       for (const t of running.slice(0, rows)) {
         const tokens = t.usage ? `${formatTokens(totalTokens(t.usage))} tok` : '';
         const step = terminalText(state.tasks[t.id]?.current_step);
