@@ -117,3 +117,46 @@ export const SMALL_PLAN = `# Small Plan
 | ------- | --------- | -------------- | ---------- |
 | B1      | Readme    | Write a README | -          |
 `;
+
+/**
+ * Runs the built `nova` on a pseudo-terminal of `columns` x `rows` (Python's pty module: no native
+ * dependency). The size is set on the terminal before nova starts, so it reads it as a user's
+ * would. Resolves to everything the terminal received (stdout and stderr, `\n` as `\r\n`).
+ */
+export function novaOnTerminal(
+  args: string[],
+  cwd: string,
+  options: { columns: number; rows: number; env?: NodeJS.ProcessEnv },
+): { code: number | null; output: string } {
+  const program = [
+    'import fcntl, os, pty, struct, sys, termios',
+    'columns, rows = int(sys.argv[1]), int(sys.argv[2])',
+    'pid, fd = pty.fork()',
+    'if pid == 0:',
+    '    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))',
+    '    os.execv(sys.argv[3], sys.argv[3:])',
+    'while True:',
+    '    try:',
+    '        data = os.read(fd, 65536)',
+    '    except OSError:',
+    '        break',
+    '    if not data:',
+    '        break',
+    '    sys.stdout.buffer.write(data)',
+    'sys.stdout.buffer.flush()',
+    'sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))',
+  ].join('\n');
+  const result = spawnSync(
+    'python3',
+    ['-c', program, String(options.columns), String(options.rows), process.execPath, BIN, ...args],
+    {
+      cwd,
+      encoding: 'utf8',
+      timeout: 90_000,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, NOVA_DEBUG: '', TERM: 'xterm', ...options.env },
+    },
+  );
+  if (result.error) throw result.error;
+  return { code: result.status, output: result.stdout };
+}

@@ -4,6 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { CliError, EXIT } from '../core/cli-error.js';
 import type { Command } from '../core/command.js';
 import { createFolder } from '../core/create-folder.js';
+import { terminalText } from '../core/terminal-text.js';
 import { CASCADE_TEMPLATE, MILESTONES_TEMPLATE } from '../templates/init.js';
 
 export const initCommand: Command = {
@@ -25,7 +26,7 @@ export const initCommand: Command = {
       { path: join(dir, 'CASCADE.md'), text: CASCADE_TEMPLATE },
       { path: join(dir, 'milestones.yaml'), text: MILESTONES_TEMPLATE },
     ];
-    const shown = (p: string) => relative(ctx.cwd, p) || p;
+    const shown = (p: string) => terminalText(relative(ctx.cwd, p) || p);
     if (!ctx.values.force) {
       const existing = files.filter((f) => existsSync(f.path)).map((f) => shown(f.path));
       if (existing.length > 0) {

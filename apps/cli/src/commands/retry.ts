@@ -4,6 +4,7 @@ import { isOrchestratorError, Orchestrator } from '@program-nova/orchestrator';
 import { CliError, EXIT } from '../core/cli-error.js';
 import type { Command } from '../core/command.js';
 import { loadState, STATE_OPTION, stateFileOf } from '../core/state-paths.js';
+import { terminalText } from '../core/terminal-text.js';
 
 export const retryCommand: Command = {
   name: 'retry',
@@ -68,7 +69,9 @@ export const retryCommand: Command = {
     const c = ctx.colors.stdout;
     for (const id of ids) {
       if (!cleared.includes(id)) {
-        ctx.stdout.write(`${id} is ${state.tasks[id]!.status}, not failed: left as it is\n`);
+        ctx.stdout.write(
+          `${terminalText(id)} is ${state.tasks[id]!.status}, not failed: left as it is\n`,
+        );
       }
     }
     if (cleared.length === 0) {
@@ -76,7 +79,7 @@ export const retryCommand: Command = {
       return EXIT.ok;
     }
     ctx.stdout.write(
-      `${c.green('Cleared')} ${cleared.join(', ')}: ${cleared.length === 1 ? 'it' : 'they'} and ${cleared.length === 1 ? 'its' : 'their'} dependents run on the next \`nova run\`.\n`,
+      `${c.green('Cleared')} ${terminalText(cleared.join(', '))}: ${cleared.length === 1 ? 'it' : 'they'} and ${cleared.length === 1 ? 'its' : 'their'} dependents run on the next \`nova run\`.\n`,
     );
     return EXIT.ok;
   },

@@ -5,6 +5,7 @@ import type { Colors } from '../core/colors.js';
 import type { Command } from '../core/command.js';
 import { progressBar } from '../core/format.js';
 import { loadState, STATE_OPTION, stateFileOf } from '../core/state-paths.js';
+import { terminalText } from '../core/terminal-text.js';
 import {
   blockedLines,
   blockedTasks,
@@ -51,17 +52,27 @@ export const statusCommand: Command = {
       ctx.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
       return EXIT.ok;
     }
-    ctx.stdout.write(`${statusText(state, stateFileOf(ctx), ctx.colors.stdout, now).join('\n')}\n`);
+    // Loaded here, not at start: measuring columns sets up ICU's grapheme segmenter (tens of ms).
+    const columns = await import('../core/terminal-columns.js');
+    const text = statusText(state, stateFileOf(ctx), ctx.colors.stdout, now, columns);
+    ctx.stdout.write(`${text.join('\n')}\n`);
     return EXIT.ok;
   },
 };
 
-function statusText(state: CascadeState, file: string, c: Colors, now: Date): string[] {
+/** The status page: every string read from the state file is made safe for the terminal here. */
+function statusText(
+  state: CascadeState,
+  file: string,
+  c: Colors,
+  now: Date,
+  { columnWidth, padColumns }: typeof import('../core/terminal-columns.js'),
+): string[] {
   const r = rollup(state, { now });
   const s = r.counts;
   const lines: string[] = [];
   lines.push(
-    `${c.bold(state.project.name)} ${progressBar(s.completed, s.totalTasks, 24)} ${formatPercent(s.completed, s.totalTasks)}`,
+    `${c.bold(terminalText(state.project.name))} ${progressBar(s.completed, s.totalTasks, 24)} ${formatPercent(s.completed, s.totalTasks)}`,
   );
   lines.push(`  ${countsLine(s, c)}`);
   lines.push(`  ${usageLine(r)}`);
@@ -70,8 +81,8 @@ function statusText(state: CascadeState, file: string, c: Colors, now: Date): st
   if (state.project.completed_at) when.push(`completed ${state.project.completed_at}`);
   else if (state.project.updated_at) when.push(`updated ${state.project.updated_at}`);
   if (r.wallSeconds !== null) when.push(`wall ${formatDuration(r.wallSeconds * 1000)}`);
-  if (when.length) lines.push(`  ${when.join(', ')}`);
-  lines.push(`  ${c.dim(`state: ${file}`)}`);
+  if (when.length) lines.push(`  ${terminalText(when.join(', '))}`);
+  lines.push(`  ${c.dim(`state: ${terminalText(file)}`)}`);
   const active = runActive(state);
   if (active === true) {
     lines.push(`  ${c.cyan(`a run is in progress (pid ${state.project.orchestrator_pid})`)}`);
@@ -93,14 +104,22 @@ function statusText(state: CascadeState, file: string, c: Colors, now: Date): st
       .join(', ');
     return `${progressBar(n.completed, n.totalTasks, 10)} ${`${n.completed}/${n.totalTasks}`.padStart(7)}  ${formatCost(rc.costUsd).padStart(9)}${extra ? `  ${extra}` : ''}`;
   };
+  // Names aligned by terminal columns: a wide character takes two.
+  const names = r.branches.map((b) => ({
+    branch: terminalText(b.branch),
+    groups: b.groups.map((g) => terminalText(g.group)),
+  }));
   const width = Math.max(
     10,
-    ...r.branches.flatMap((b) => [b.branch.length, ...b.groups.map((g) => g.group.length + 2)]),
+    ...names.flatMap((b) => [columnWidth(b.branch), ...b.groups.map((g) => columnWidth(g) + 2)]),
   );
-  for (const b of r.branches) {
-    lines.push(`  ${b.branch.padEnd(width)}  ${label(b)}`);
-    for (const g of b.groups) lines.push(`    ${g.group.padEnd(width - 2)}  ${label(g)}`);
-  }
+  r.branches.forEach((b, i) => {
+    const name = names[i]!;
+    lines.push(`  ${padColumns(name.branch, width)}  ${label(b)}`);
+    b.groups.forEach((g, j) => {
+      lines.push(`    ${padColumns(name.groups[j]!, width - 2)}  ${label(g)}`);
+    });
+  });
 
   for (const section of [
     runningLines(state, c, now),
@@ -112,8 +131,9 @@ function statusText(state: CascadeState, file: string, c: Colors, now: Date): st
   if (state.milestones.length) {
     lines.push('', c.bold(`Milestones (${state.milestones.length})`));
     for (const m of state.milestones) {
+      const message = m.message ? `: ${terminalText(m.message)}` : '';
       lines.push(
-        `  ${c.green(m.name)}${m.message ? `: ${m.message}` : ''}  ${c.dim(m.triggered_at)}`,
+        `  ${c.green(terminalText(m.name))}${message}  ${c.dim(terminalText(m.triggered_at))}`,
       );
     }
   }

@@ -7,6 +7,7 @@ import {
 import { EXIT } from '../core/cli-error.js';
 import type { Command } from '../core/command.js';
 import { planPath } from '../core/plan-file.js';
+import { terminalText } from '../core/terminal-text.js';
 import { diagnosticLines } from '../render/diagnostic-lines.js';
 import { plural } from '../render/plan-text.js';
 
@@ -48,11 +49,12 @@ export const validateCommand: Command = {
     }
     const c = ctx.colors.stdout;
     const lines = diagnosticLines(errors, warnings, c);
+    const shown = terminalText(file);
     const notes = warnings.length > 0 ? ` (${plural(warnings.length, 'warning')})` : '';
     lines.push(
       valid
-        ? `${file}: ${c.green('valid')}: ${summary}${notes}`
-        : `${file}: ${c.red('invalid')}: ${plural(errors.length, 'error')}${notes}`,
+        ? `${shown}: ${c.green('valid')}: ${summary}${notes}`
+        : `${shown}: ${c.red('invalid')}: ${plural(errors.length, 'error')}${notes}`,
     );
     ctx.stdout.write(`${lines.join('\n')}\n`);
     return valid ? EXIT.ok : EXIT.invalid;

@@ -59,3 +59,37 @@ describe('describeError', () => {
     expect(loud.lines.join('\n')).toContain('TypeError: x is undefined\n    at ');
   });
 });
+
+describe('describeError with hostile text', () => {
+  const hostile = '\u001b]0;pwned\u0007\u001b[2J\u009b31m\u202e';
+  const shown = '\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\u202e';
+
+  it('shows control characters of messages visibly, keeping the lines of a message', () => {
+    const error = new CliError('E_INVALID_INPUT', `no task A${hostile} in s.json\nsecond line\rx`);
+    expect(describeError(error, plain, {}).lines).toEqual([
+      `nova: error: no task A${shown} in s.json\nsecond line\\rx`,
+    ]);
+    const coded = Object.assign(new Error(`bad ${hostile}`), { code: 'STATE_CORRUPT' });
+    expect(describeError(coded, plain, {}).lines).toEqual([`nova: error: bad ${shown}`]);
+    expect(describeError(new Error(hostile), plain, {}).lines[0]).toBe(`nova: error: ${shown}`);
+  });
+
+  it('an invalid plan: the echoed Task ID and the file name are shown, not run', () => {
+    const error = new CascadeError('E_INVALID_CASCADE', 'x', {
+      file: `p${hostile}.md`,
+      diagnostics: [
+        {
+          code: 'E_INVALID_ID',
+          message: `invalid Task ID "B${hostile}"`,
+          line: 3,
+          column: 3,
+          file: `p${hostile}.md`,
+        },
+      ],
+    });
+    expect(describeError(error, plain, {}).lines).toEqual([
+      `p${shown}.md:3:3 error E_INVALID_ID invalid Task ID "B${shown}"`,
+      `nova: error: p${shown}.md is not valid (1 problem)`,
+    ]);
+  });
+});

@@ -2,10 +2,13 @@
  * The one place that turns an error into what the user sees and the exit code. Errors with a known
  * `code` are user-facing (no stack trace); anything else is a bug in nova, shown with a stack only
  * when NOVA_DEBUG=1. New commands extend USER_ERROR_EXIT when they surface new error codes.
+ * Messages quote file names, task IDs, plan text and arguments: every line is made safe for the
+ * terminal here (line breaks of a message are kept, every other control character shown).
  */
 import { CascadeError, formatDiagnostic } from '@program-nova/parser';
 import { CliError, EXIT } from './cli-error.js';
 import type { Colors } from './colors.js';
+import { terminalLines, terminalText } from './terminal-text.js';
 
 /** Error codes of the packages that mean "the input is wrong" (exit 2) or something else. */
 export const USER_ERROR_EXIT: Record<string, number> = {
@@ -50,10 +53,11 @@ export function describeError(error: unknown, colors: Colors, env: NodeJS.Proces
   const debug = env.NOVA_DEBUG === '1';
   const prefix = `nova: ${colors.red('error')}:`;
   const stack = (e: unknown) =>
-    debug && e instanceof Error && e.stack ? [colors.dim(e.stack)] : [];
+    debug && e instanceof Error && e.stack ? [colors.dim(terminalLines(e.stack))] : [];
+  const said = (message: string) => `${prefix} ${terminalLines(message)}`;
 
   if (error instanceof CliError) {
-    const lines = [`${prefix} ${error.message}`];
+    const lines = [said(error.message)];
     if (error.code === 'E_USAGE') {
       lines.push(`Run 'nova ${error.command ? `${error.command} ` : ''}--help' for usage.`);
     }
@@ -61,11 +65,11 @@ export function describeError(error: unknown, colors: Colors, env: NodeJS.Proces
   }
 
   if (error instanceof CascadeError && error.code === 'E_INVALID_CASCADE') {
-    const lines = error.diagnostics.map((d) => formatDiagnostic(d, 'error'));
-    for (const w of error.warnings ?? []) lines.push(formatDiagnostic(w, 'warning'));
+    const lines = error.diagnostics.map((d) => terminalText(formatDiagnostic(d, 'error')));
+    for (const w of error.warnings ?? []) lines.push(terminalText(formatDiagnostic(w, 'warning')));
     const n = error.diagnostics.length;
     lines.push(
-      `${prefix} ${error.file ?? 'the plan'} is not valid (${n} ${n === 1 ? 'problem' : 'problems'})`,
+      `${prefix} ${terminalText(error.file ?? 'the plan')} is not valid (${n} ${n === 1 ? 'problem' : 'problems'})`,
     );
     return { lines: [...lines, ...stack(error)], exitCode: EXIT.invalid };
   }
@@ -73,7 +77,7 @@ export function describeError(error: unknown, colors: Colors, env: NodeJS.Proces
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && code in USER_ERROR_EXIT && error instanceof Error) {
     return {
-      lines: [`${prefix} ${error.message}`, ...stack(error)],
+      lines: [said(error.message), ...stack(error)],
       exitCode: USER_ERROR_EXIT[code]!,
     };
   }
@@ -81,7 +85,7 @@ export function describeError(error: unknown, colors: Colors, env: NodeJS.Proces
   const message = error instanceof Error ? error.message : String(error);
   return {
     lines: [
-      `${prefix} ${message}`,
+      said(message),
       ...(debug
         ? stack(error)
         : ['This is a bug in nova; run again with NOVA_DEBUG=1 for details.']),

@@ -1,12 +1,17 @@
 import { type Diagnostic, formatDiagnostic } from '@program-nova/parser';
 import type { Colors } from '../core/colors.js';
+import { terminalText } from '../core/terminal-text.js';
 
-/** `file:line:col severity CODE message`, with the severity coloured when colour is on. */
+/**
+ * `file:line:col severity CODE message`, with the severity coloured when colour is on. The whole
+ * line is made safe for the terminal: messages quote the plan's text (an invalid Task ID, a cell).
+ */
 function diagnosticLine(d: Diagnostic<string>, severity: 'error' | 'warning', c: Colors): string {
-  const plain = formatDiagnostic(d, severity);
+  const plain = terminalText(formatDiagnostic(d, severity));
   if (!c.enabled) return plain;
   const marker = ` ${severity} `;
-  const at = plain.indexOf(marker);
+  // Looked for past the file name, which may hold the same word.
+  const at = plain.indexOf(marker, terminalText(d.file ?? '').length);
   const paint = severity === 'error' ? c.red : c.yellow;
   return `${c.bold(plain.slice(0, at))} ${paint(severity)} ${plain.slice(at + marker.length)}`;
 }

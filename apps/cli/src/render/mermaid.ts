@@ -1,16 +1,28 @@
 import type { Cascade } from '@program-nova/parser';
+import { terminalText } from '../core/terminal-text.js';
 
-/** Text inside a quoted Mermaid label: quotes, angle brackets and # become Mermaid entity codes. */
+/** Characters Mermaid reads as syntax inside a quoted label, as its `#code;` entities. */
+const ENTITIES: Record<string, string> = {
+  // Ends the quoted label.
+  '"': '#quot;',
+  // Starts an entity.
+  '#': '#35;',
+  // Markup in the rendered label.
+  '<': '#lt;',
+  '>': '#gt;',
+  '&': '#38;',
+  // A label between backticks is read as Markdown.
+  '`': '#96;',
+};
+
+/**
+ * Text inside a quoted Mermaid label. Only a quote can end a quoted label, and quotes become an
+ * entity; control characters are shown as visible escapes (terminalText), because the flowchart is
+ * text that is often printed to a terminal and they mean nothing in a label either.
+ */
 export function mermaidLabel(text: string): string {
   let out = '';
-  for (const ch of text) {
-    if (ch === '"') out += '#quot;';
-    else if (ch === '#') out += '#35;';
-    else if (ch === '<') out += '#lt;';
-    else if (ch === '>') out += '#gt;';
-    else if (ch === '\n' || ch === '\r') out += ' ';
-    else out += ch;
-  }
+  for (const ch of terminalText(text)) out += ENTITIES[ch] ?? ch;
   return out;
 }
 

@@ -1,33 +1,39 @@
 import type { Cascade } from '@program-nova/parser';
 import type { Colors } from '../core/colors.js';
+import { terminalText } from '../core/terminal-text.js';
 
 /** How many IDs one line shows before "(+N more)": a 10,000-task plan still prints a readable page. */
 const MAX_IDS_PER_LINE = 12;
 
 function idList(ids: readonly string[]): string {
-  if (ids.length <= MAX_IDS_PER_LINE) return ids.join(', ');
-  return `${ids.slice(0, MAX_IDS_PER_LINE).join(', ')} (+${ids.length - MAX_IDS_PER_LINE} more)`;
+  const shown = terminalText(ids.slice(0, MAX_IDS_PER_LINE).join(', '));
+  return ids.length <= MAX_IDS_PER_LINE
+    ? shown
+    : `${shown} (+${ids.length - MAX_IDS_PER_LINE} more)`;
 }
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+/** The plan as a page for the terminal; every name from the plan is made safe for it. */
 export function planText(cascade: Cascade, file: string, c: Colors): string {
   const waves = cascade.waves();
   const critical = cascade.criticalPath();
   const groups = cascade.hierarchy.reduce((n, b) => n + b.groups.length, 0);
   const widest = waves.reduce((n, w) => Math.max(n, w.length), 0);
   const lines: string[] = [];
-  lines.push(c.bold(cascade.projectName));
+  lines.push(c.bold(terminalText(cascade.projectName)));
   lines.push(
-    `${file}: ${plural(cascade.tasks.length, 'task')} in ${plural(cascade.hierarchy.length, 'branch', 'branches')}, ${plural(groups, 'group')}`,
+    `${terminalText(file)}: ${plural(cascade.tasks.length, 'task')} in ${plural(cascade.hierarchy.length, 'branch', 'branches')}, ${plural(groups, 'group')}`,
   );
 
   lines.push('', c.bold('Branches'));
   for (const branch of cascade.hierarchy) {
     const count = branch.groups.reduce((n, g) => n + g.tasks.length, 0);
-    lines.push(`  ${c.cyan(branch.branch)} (${plural(count, 'task')})`);
+    lines.push(`  ${c.cyan(terminalText(branch.branch))} (${plural(count, 'task')})`);
     for (const group of branch.groups) {
-      lines.push(`    ${group.group} (${group.tasks.length}): ${idList(group.tasks)}`);
+      lines.push(
+        `    ${terminalText(group.group)} (${group.tasks.length}): ${idList(group.tasks)}`,
+      );
     }
   }
 
@@ -43,8 +49,8 @@ export function planText(cascade: Cascade, file: string, c: Colors): string {
   lines.push('', c.bold(`Critical path (${plural(critical.length, 'task')})`));
   critical.path.forEach((id, i) => {
     const task = cascade.getTask(id);
-    const name = task && task.name !== id ? ` ${c.dim(task.name)}` : '';
-    lines.push(`  ${i === 0 ? '  ' : '->'} ${id}${name}`);
+    const name = task && task.name !== id ? ` ${c.dim(terminalText(task.name))}` : '';
+    lines.push(`  ${i === 0 ? '  ' : '->'} ${terminalText(id)}${name}`);
   });
   return `${lines.join('\n')}\n`;
 }

@@ -14,6 +14,7 @@ import {
 } from '@program-nova/state';
 import type { Colors } from '../core/colors.js';
 import { reasonLine } from '../core/format.js';
+import { terminalText } from '../core/terminal-text.js';
 
 export interface FailedTask {
   id: string;
@@ -104,13 +105,17 @@ export function usageLine(r: Rollup): string {
   return `${formatTokens(total)} tokens (input ${formatTokens(t.input_tokens)}, output ${formatTokens(t.output_tokens)}, cache read ${formatTokens(t.cache_read_tokens)}, cache write ${formatTokens(t.cache_creation_tokens)}), cost ${formatCost(r.costUsd)}${unknown}`;
 }
 
+// The lines below are for the terminal: the plain objects above (also `nova status --json`) keep
+// the state's text exact, and every string of it is made safe here, where it is printed.
+
 export function failureLines(state: CascadeState, c: Colors): string[] {
   const failed = failedTasks(state);
   if (failed.length === 0) return [];
   const lines = [c.bold(c.red(`Failed (${failed.length})`))];
   for (const f of failed) {
-    lines.push(`  ${c.red(f.id)}  ${f.name}: ${f.reason || f.kind || 'failed'}`);
-    if (f.logPath) lines.push(`      log: ${f.logPath}`);
+    const reason = terminalText(f.reason || f.kind || 'failed');
+    lines.push(`  ${c.red(terminalText(f.id))}  ${terminalText(f.name)}: ${reason}`);
+    if (f.logPath) lines.push(`      log: ${terminalText(f.logPath)}`);
   }
   return lines;
 }
@@ -120,7 +125,9 @@ export function blockedLines(state: CascadeState, c: Colors): string[] {
   if (blocked.length === 0) return [];
   const lines = [c.bold(c.yellow(`Blocked (${blocked.length})`))];
   for (const b of blocked) {
-    lines.push(`  ${c.yellow(b.id)}  ${b.name}: blocked by failed ${b.blockedBy.join(', ')}`);
+    lines.push(
+      `  ${c.yellow(terminalText(b.id))}  ${terminalText(b.name)}: blocked by failed ${terminalText(b.blockedBy.join(', '))}`,
+    );
   }
   return lines;
 }
@@ -131,8 +138,9 @@ export function runningLines(state: CascadeState, c: Colors, now = new Date()): 
   const lines = [c.bold(c.cyan(`Running (${running.length})`))];
   for (const r of running) {
     const elapsed = r.elapsedSeconds === null ? '' : formatDuration(r.elapsedSeconds * 1000);
+    const step = r.step ? `  ${c.dim(terminalText(r.step))}` : '';
     lines.push(
-      `  ${c.cyan(r.id)}  ${r.name}  ${elapsed}  ${formatTokens(r.tokens)} tokens${r.step ? `  ${c.dim(r.step)}` : ''}`,
+      `  ${c.cyan(terminalText(r.id))}  ${terminalText(r.name)}  ${elapsed}  ${formatTokens(r.tokens)} tokens${step}`,
     );
   }
   return lines;

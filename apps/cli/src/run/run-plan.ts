@@ -20,7 +20,7 @@ import { diagnosticLines } from '../render/diagnostic-lines.js';
 import { blockedLines, countsLine, failureLines, usageLine } from '../render/state-report.js';
 import { keepHeapTight } from './heap.js';
 import { checkWorkerCommand, type RunSettings } from './settings.js';
-import { LiveView, PlainView, type RunView } from './view.js';
+import { createRunView, type RunView } from './view/index.js';
 import { waitForSignal } from './wait.js';
 
 export interface RunPlanOptions {
@@ -65,6 +65,7 @@ async function runPlanWith(
   // longer costs anything per spawn, and a thread's second heap and module graph weighed more at
   // the peak than the parse's garbage does under the heap limits set above.
   const cascade = await parseCascadeFile(settings.planFile);
+  const project = terminalText(cascade.projectName);
   if (cascade.warnings.length > 0) {
     ctx.stderr.write(`${diagnosticLines([], cascade.warnings, ctx.colors.stderr).join('\n')}\n`);
   }
@@ -126,13 +127,10 @@ async function runPlanWith(
         port: settings.port,
       });
     }
-    const tty = ctx.stdout.isTTY === true;
-    view = tty
-      ? new LiveView(orchestrator, ctx.stdout, ctx.stderr, c, ctx.colors.stderr)
-      : new PlainView(orchestrator, ctx.stdout, ctx.stderr, c, ctx.colors.stderr);
+    view = await createRunView(orchestrator, ctx.stdout, ctx.stderr, c, ctx.colors.stderr);
     for (const line of options.intro ?? []) view.note(line);
     view.note(
-      `${c.bold(cascade.projectName)}: ${cascade.tasks.length} tasks, ${settings.maxWorkers} workers, state ${orchestrator.stateFile}`,
+      `${c.bold(project)}: ${cascade.tasks.length} tasks, ${settings.maxWorkers} workers, state ${terminalText(orchestrator.stateFile)}`,
     );
     if (server) view.note(`Dashboard: ${c.cyan(server.url)}`);
     result = await orchestrator.run();
@@ -148,7 +146,7 @@ async function runPlanWith(
 
   const state = orchestrator.state;
   const r = rollup(state);
-  const lines = ['', headline(result, cascade.projectName, c), `  ${countsLine(r.counts, c)}`];
+  const lines = ['', headline(result, project, c), `  ${countsLine(r.counts, c)}`];
   lines.push(`  ${usageLine(r)}`, `  wall time ${formatDuration(Date.now() - started)}`);
   const failures = failureLines(state, c);
   const blocked = blockedLines(state, c);
