@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createColors } from '../../core/colors.js';
 import { clipColumns, columnWidth } from '../../core/terminal-columns.js';
 import { HIDE_CURSOR, LiveBlock, SHOW_CURSOR } from './live-block.js';
-import { VirtualTerminal, withoutColour } from './test-support.js';
+import { VirtualTerminal, withoutColour } from '../../../test/virtual-terminal.js';
 
 const c = createColors(true);
 const blocks: LiveBlock[] = [];

@@ -6,7 +6,7 @@
  * redraw's line count.
  */
 import stringWidth from 'string-width';
-import type { TerminalWriter } from './live-block.js';
+import type { TerminalWriter } from '../src/run/view/live-block.js';
 
 const SEQUENCE = /^\u001b\[([?0-9;]*)([A-Za-z])/;
 const segmenter = new Intl.Segmenter();
