@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { columnWidth } from '../src/core/terminal-columns.js';
-import { VirtualTerminal } from './virtual-terminal.js';
 import { BIN, novaOnTerminal, SMALL_PLAN, tempDir } from './helpers.js';
+import { VirtualTerminal } from './virtual-terminal.js';
 
 const SCRIPT = '/usr/bin/script';
 const t = tempDir();

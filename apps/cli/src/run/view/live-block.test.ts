@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { VirtualTerminal, withoutColour } from '../../../test/virtual-terminal.js';
 import { createColors } from '../../core/colors.js';
 import { clipColumns, columnWidth } from '../../core/terminal-columns.js';
 import { HIDE_CURSOR, LiveBlock, SHOW_CURSOR } from './live-block.js';
-import { VirtualTerminal, withoutColour } from '../../../test/virtual-terminal.js';
 
 const c = createColors(true);
 const blocks: LiveBlock[] = [];

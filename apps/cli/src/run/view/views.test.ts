@@ -7,12 +7,12 @@ import { EventEmitter } from 'node:events';
 import { parseCascade } from '@program-nova/parser';
 import { type CascadeState, createState } from '@program-nova/state';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { VirtualTerminal } from '../../../test/virtual-terminal.js';
 import { createColors } from '../../core/colors.js';
 import { columnWidth } from '../../core/terminal-columns.js';
 import type { RunSource, RunView } from './base-view.js';
 import { LiveView } from './live-view.js';
 import { PlainView } from './plain-view.js';
-import { VirtualTerminal } from '../../../test/virtual-terminal.js';
 
 /** Every kind of terminal trickery: OSC 0 title, OSC 8 link, CSI clear, C1 CSI, bare CR, RLO. */
 const HOSTILE =
