@@ -12,5 +12,6 @@ export {
   lockPathFor,
   openStore,
   readState,
+  recordedWriterLiveness,
   unlockState,
 } from './store/open-store.js';

@@ -39,6 +39,7 @@ describe('public API', () => {
       'openStore',
       'ownIdentity',
       'readState',
+      'recordedWriterLiveness',
       'unlockState',
     ]);
   });

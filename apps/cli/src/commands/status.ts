@@ -1,5 +1,13 @@
-import { formatCost, formatDuration, formatPercent } from '@program-nova/core';
+import {
+  formatCost,
+  formatDuration,
+  formatPercent,
+  formatTokens,
+  type RunOutcome,
+  totalTokens,
+} from '@program-nova/core';
 import { type CascadeState, rollup, type StatusSummary } from '@program-nova/state';
+import { recordedWriterLiveness } from '@program-nova/state/store';
 import { EXIT } from '../core/cli-error.js';
 import type { Colors } from '../core/colors.js';
 import type { Command } from '../core/command.js';
@@ -24,8 +32,11 @@ export const statusCommand: Command = {
   details: [
     'Reads the state snapshot only (no lock, nothing written), so it works while a run is going.',
     'Prints the summary, a rollup per branch and group, running tasks, failures with their log,',
-    'blocked tasks with the failed tasks that block them, and milestones reached.',
-    '--json prints { stateFile, project, runActive, summary, rollup, running, failed, blocked,\nmilestones } (runActive: whether the recorded run is alive; null when none is recorded).',
+    'blocked tasks with the failed tasks that block them, and milestones reached; also how the',
+    'last run ended, the latest plan change, tasks removed from the plan (their spend is in the',
+    'totals), completed tasks whose plan entry changed since they ran, logs that could not be',
+    'written whole, and the latest warnings.',
+    '--json prints { stateFile, project, runActive, summary, rollup, running, failed, blocked,\nmilestones, removed, changedSinceRun, planChanges, warnings } (runActive: whether the recorded\nrun is alive; null when none is recorded).',
     'Exit: 0 when the state could be read, 2 when it is missing or unreadable.',
   ].join('\n'),
   examples: ['nova status', 'nova status --state runs/today.json --json | jq .summary'],
@@ -48,6 +59,10 @@ export const statusCommand: Command = {
         failed: failedTasks(state),
         blocked: blockedTasks(state),
         milestones: state.milestones,
+        removed: removedTasks(state),
+        changedSinceRun: changedSinceRun(state),
+        planChanges: state.plan_changes,
+        warnings: state.warnings,
       };
       ctx.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
       return EXIT.ok;
@@ -90,7 +105,13 @@ function statusText(
     lines.push(
       `  ${c.yellow(`the run that wrote this state (pid ${state.project.orchestrator_pid}) is gone; \`nova run\` resumes it`)}`,
     );
+  } else if (state.project.outcome && state.project.ended_at) {
+    lines.push(
+      `  last run ended ${terminalText(state.project.ended_at)}: ${OUTCOME_WORDS[state.project.outcome]}`,
+    );
   }
+  const change = state.plan_changes.at(-1);
+  if (change) lines.push(`  ${c.yellow(planChangeLine(change))}`);
 
   lines.push('', c.bold('Branches'));
   const label = (rc: { status: string; counts: StatusSummary; costUsd: number }) => {
@@ -125,6 +146,10 @@ function statusText(
     runningLines(state, c, now),
     failureLines(state, c),
     blockedLines(state, c),
+    changedLines(state, c),
+    removedLines(state, c),
+    incompleteLogLines(state, c),
+    warningLines(state, c),
   ]) {
     if (section.length) lines.push('', ...section);
   }
@@ -140,15 +165,96 @@ function statusText(
   return lines;
 }
 
-/** Whether the orchestrator recorded in the state is alive; null when none is recorded. */
+const OUTCOME_WORDS: Record<RunOutcome, string> = {
+  completed: 'every task completed',
+  failed: 'tasks failed or are blocked',
+  interrupted: 'interrupted (Ctrl-C or a signal); `nova run` resumes',
+  fail_fast: 'stopped after a failure (--fail-fast)',
+  budget_exhausted: 'stopped: the cost budget was spent',
+  max_iterations: 'stopped at its iteration limit',
+  aborted: 'stopped for a problem outside the tasks (see the warnings)',
+};
+
+/**
+ * Whether the orchestrator recorded in the state is alive (pid, host and start time checked);
+ * null when none is recorded. A run on another host counts as alive: it cannot be checked.
+ */
 function runActive(state: CascadeState): boolean | null {
-  const pid = state.project.orchestrator_pid;
-  if (pid === null || pid === undefined) return null;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  const liveness = recordedWriterLiveness(state);
+  return liveness === null ? null : liveness !== 'dead';
+}
+
+function planChangeLine(change: CascadeState['plan_changes'][number]): string {
+  const parts: string[] = [];
+  if (change.renamed) {
+    parts.push(`renamed "${change.renamed.from}" to "${change.renamed.to}"`);
   }
+  if (change.added.length) parts.push(`added ${change.added.join(', ')}`);
+  if (change.removed.length) parts.push(`removed ${change.removed.join(', ')} (records kept)`);
+  if (change.changed.length) {
+    parts.push(
+      `changed ${change.changed.map((x) => `${x.id} (${x.fields.join(', ')})`).join(', ')}`,
+    );
+  }
+  return terminalText(`the plan changed at ${change.at}: ${parts.join('; ')}`);
+}
+
+function removedTasks(state: CascadeState) {
+  return Object.entries(state.removed_tasks).map(([id, t]) => ({
+    id,
+    name: t.graph.name,
+    status: t.status,
+    removedAt: t.removed_at,
+    tokens: totalTokens(t.token_usage),
+    costUsd: t.cost_usd,
+  }));
+}
+
+function changedSinceRun(state: CascadeState) {
+  return Object.entries(state.tasks)
+    .filter(([, t]) => t.changed_since_run?.length)
+    .map(([id, t]) => ({ id, fields: t.changed_since_run! }));
+}
+
+function changedLines(state: CascadeState, c: Colors): string[] {
+  const changed = changedSinceRun(state);
+  if (changed.length === 0) return [];
+  return [
+    c.bold(c.yellow(`Changed in the plan since they completed (${changed.length})`)),
+    ...changed.map((x) => `  ${c.yellow(terminalText(x.id))}  ${x.fields.join(', ')}`),
+    `  ${c.dim('`nova run --rerun-changed` runs them again, with their dependents')}`,
+  ];
+}
+
+function removedLines(state: CascadeState, c: Colors): string[] {
+  const removed = removedTasks(state);
+  if (removed.length === 0) return [];
+  return [
+    c.bold(`Removed from the plan (${removed.length}), records kept; their spend is in the totals`),
+    ...removed.map(
+      (x) =>
+        `  ${terminalText(x.id)}  ${terminalText(x.name)}: ${x.status}, ${formatTokens(x.tokens)} tokens, ${formatCost(x.costUsd)}`,
+    ),
+  ];
+}
+
+function incompleteLogLines(state: CascadeState, c: Colors): string[] {
+  const cut = Object.entries(state.tasks).filter(([, t]) => t.log_incomplete);
+  if (cut.length === 0) return [];
+  return [
+    c.bold(c.red(`Incomplete logs (${cut.length})`)),
+    ...cut.map(([id, t]) => `  ${c.red(terminalText(id))}  ${terminalText(t.log_incomplete)}`),
+  ];
+}
+
+const WARNINGS_SHOWN = 5;
+
+function warningLines(state: CascadeState, c: Colors): string[] {
+  const warnings = state.warnings.slice(-WARNINGS_SHOWN);
+  if (warnings.length === 0) return [];
+  const more = state.warnings.length - warnings.length;
+  return [
+    c.bold(`Warnings (latest ${warnings.length}${more ? ` of ${state.warnings.length}` : ''})`),
+    ...warnings.map((w) => `  ${c.dim(terminalText(w.at))}  ${terminalText(w.message)}`),
+  ];
 }

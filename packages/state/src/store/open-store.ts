@@ -322,16 +322,11 @@ class FileStateStore implements StateStore {
  * two writers. Checked before anything is written.
  */
 function refuseIfRecordedWriterAlive(file: string, state: CascadeState): void {
-  const { orchestrator_pid: pid, orchestrator_host: host, orchestrator_start } = state.project;
+  const { orchestrator_pid: pid, orchestrator_host: host } = state.project;
   // Without a host (a state written before Nova recorded it) the pid alone proves nothing.
   if (pid === null || pid === process.pid || !host) return;
-  const identity = {
-    pid,
-    hostname: host,
-    ...(orchestrator_start ? { proc_start: orchestrator_start } : {}),
-  };
-  const liveness = holderLiveness(identity);
-  if (liveness === 'dead') return;
+  const liveness = recordedWriterLiveness(state);
+  if (liveness === 'dead' || liveness === null) return;
   throw new StateError(
     'STATE_LOCKED',
     liveness === 'alive'
@@ -339,6 +334,22 @@ function refuseIfRecordedWriterAlive(file: string, state: CascadeState): void {
       : `${file} is being run by pid ${pid} on host ${host}, which cannot be checked from here, and its lock file is missing or not its own. Only one orchestrator may write a state file.`,
     { file, holderPid: pid },
   );
+}
+
+/**
+ * Whether the run a state records as writing it is still running: its pid, host and process start
+ * time are checked, so a reused pid is not taken for it. Null when no run is recorded. A state
+ * written before Nova recorded the host is judged by its pid alone.
+ */
+export function recordedWriterLiveness(state: CascadeState): 'alive' | 'dead' | 'unknown' | null {
+  const { orchestrator_pid: pid, orchestrator_host: host, orchestrator_start } = state.project;
+  if (pid === null || pid === undefined) return null;
+  if (!host) return pidAlive(pid) ? 'alive' : 'dead';
+  return holderLiveness({
+    pid,
+    hostname: host,
+    ...(orchestrator_start ? { proc_start: orchestrator_start } : {}),
+  });
 }
 
 /** The lock of a state file and whether its holder runs (null when the state is not locked). */
