@@ -4,9 +4,10 @@ import { appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { logFileName } from '@program-nova/core';
+import { emitSafely } from '../emit-safely.js';
 import { WorkerError } from '../errors.js';
+import { assertStartable } from '../launch.js';
 import { killProcessGroup } from '../process-group.js';
-import { assertStartable, emitSafely } from '../start-worker.js';
 import type {
   StartWorkerOptions,
   TokenUpdate,
