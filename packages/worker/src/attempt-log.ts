@@ -7,6 +7,8 @@
 import type { WriteStream } from 'node:fs';
 import { closeSync, createWriteStream, writeSync } from 'node:fs';
 import { formatBytes } from '@program-nova/core';
+import { errnoCode } from '@program-nova/core/node';
+import { WorkerError } from './errors.js';
 import { openAttemptLog } from './log-file.js';
 import { describeSystemError } from './messages.js';
 
@@ -111,12 +113,31 @@ export class AttemptLog {
   }
 
   /**
+   * Waits until every write queued so far has reached the file (or failed), so that
+   * `incomplete()` knows about it. The outcome's message is decided after this.
+   */
+  async flush(): Promise<void> {
+    await this.ready;
+    const stream = this.#stream;
+    if (stream === null) return;
+    if (!stream.destroyed && this.#writeError === null && stream.writableLength > 0) {
+      await new Promise<void>((done) => {
+        stream.once('error', () => done());
+        // Writes complete in order: this callback runs once everything before it is on disk.
+        stream.write('', () => done());
+      });
+    }
+    // A failed write destroys the stream at once but emits its 'error' a tick later.
+    this.#writeError ??= stream.errored;
+  }
+
+  /**
    * Completes the log: waits for queued writes, then appends `footer` on a line of its own,
    * synchronously. Closing the descriptor is not awaited (the content is complete by then), which
    * saves a thread-pool round trip per attempt.
    */
   async close(footer: string): Promise<void> {
-    await this.ready;
+    await this.flush();
     const line = this.#ownLine(footer);
     const stream = this.#stream;
     if (stream === null) {
@@ -131,14 +152,6 @@ export class AttemptLog {
         // Closing a descriptor we wrote to cannot lose data on a local file system.
       }
       return;
-    }
-    if (stream.destroyed || this.#writeError !== null) return;
-    if (stream.writableLength > 0) {
-      await new Promise<void>((done) => {
-        stream.once('error', () => done());
-        // Writes complete in order: this callback runs once everything before it is on disk.
-        stream.write('', () => done());
-      });
     }
     if (this.#writeError === null && !stream.destroyed) this.#writeDirect(this.#fd, line);
     stream.destroy();
@@ -230,4 +243,21 @@ export class AttemptLog {
     this.#pausedFor.clear();
     this.#o.flow.resume();
   }
+}
+
+/**
+ * The attempt's log could not be created (or its header written): the machine's failure, not the
+ * task's, so the task was not run and is not charged an attempt.
+ */
+export function logUnavailableError(
+  taskId: string,
+  logsDir: string,
+  logPath: string,
+  error: unknown,
+): WorkerError {
+  return new WorkerError(
+    'LOG_UNAVAILABLE',
+    `Task ${taskId}: not run, as its log cannot be written in the logs folder ${logsDir}: ${describeSystemError(error)}.`,
+    { path: logPath, errno: errnoCode(error) ?? null, cause: error },
+  );
 }

@@ -49,6 +49,8 @@ export function classifyOutcome(f: AttemptFacts): WorkerResult {
     sessionId: s.sessionId,
     durationMs: f.durationMs,
     logPath: f.logPath,
+    resultText: s.result?.text ?? null,
+    logIncomplete: f.logIncomplete,
   };
   if (f.setupError) return { ok: false, error: f.setupError, ...base };
 
@@ -102,7 +104,7 @@ export function classifyOutcome(f: AttemptFacts): WorkerResult {
     case 'output_cap':
       return fail(
         'OUTPUT_CAP',
-        `printed more than the log cap of ${formatBytes(f.maxLogBytes)}, so it was stopped. Look at the end of its log for what floods the output, or raise the cap (maxLogBytes). ${where}`,
+        `printed more than the log cap of ${formatBytes(f.maxLogBytes)}, so it was stopped. Look at the end of its log for what floods the output, or raise the cap (--max-log-size, or maxLogSize in the config). ${where}`,
       );
     default:
       break;

@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { formatDuration, oneLine } from '@program-nova/core';
 import { AgentProgress } from './agent-progress.js';
-import { AttemptLog } from './attempt-log.js';
+import { AttemptLog, logUnavailableError } from './attempt-log.js';
 import { emitSafely } from './emit-safely.js';
 import { WorkerError } from './errors.js';
 import {
@@ -126,10 +126,11 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
     void this.#log.ready.then(() => {
       if (this.#log.openError === null) return;
       // Takes precedence over any other setup problem, as nothing could be logged about it.
-      this.#setupError = new WorkerError(
-        'SPAWN_FAILED',
-        `Task ${this.taskId}: could not prepare its log file ${this.logPath}: ${(this.#log.openError as Error).message}. Check that the logs folder ${launch.logsDir} is writable.`,
-        { cause: this.#log.openError },
+      this.#setupError = logUnavailableError(
+        this.taskId,
+        launch.logsDir,
+        this.logPath,
+        this.#log.openError,
       );
       // A child already started is killed before it gets going; its output is drained unread.
       if (this.pid !== null && this.#exitCode === null && this.#exitSignal === null) {
@@ -211,14 +212,15 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
     if (this.#finishing) return;
     this.#finishing = true;
     try {
-      await this.#log.ready;
+      await this.#log.flush();
       this.#progress.end();
       this.#endedAt ??= Date.now();
       await this.#stopper.settle();
       const result = classifyOutcome(this.#facts());
       if (this.pid !== null) this.#progress.reportTokens();
       await this.#log.close(footer(result));
-      this.#settle(result);
+      // Known only now: the footer itself may be what a full disk refused.
+      this.#settle({ ...result, logIncomplete: this.#log.incomplete() });
     } catch (error) {
       // Never leave `done` pending or rejected.
       const internal = new WorkerError(

@@ -38,7 +38,13 @@ function start(k: number, options: StartWorkerOptions): void {
       `Task ${options.task.id}: the worker host could not start it: ${(error as Error)?.message}`,
       { cause: error },
     );
-    send({ t: 'done', k, result: serializeResult(failedBeforeOutput(failure, '', 0)) });
+    const result = failedBeforeOutput(
+      failure,
+      '',
+      0,
+      'no log was written: the task was not started',
+    );
+    send({ t: 'done', k, result: serializeResult(result) });
     return;
   }
   running.set(k, worker);

@@ -129,6 +129,7 @@ class HostProcess {
             'SPAWN_FAILED',
             `Task ${worker.taskId}: not started: the worker host process exited unexpectedly ${this.#crashes} times in a row.`,
           ),
+          'no log was written: the task was not started',
         ),
       );
       return worker;
@@ -197,11 +198,12 @@ class HostProcess {
   }
 }
 
-function failedFor(worker: RemoteWorker, error: WorkerError): WorkerResult {
+function failedFor(worker: RemoteWorker, error: WorkerError, logIncomplete: string): WorkerResult {
   return failedBeforeOutput(
     error,
     worker.logPath,
     Math.max(0, Date.now() - worker.startedAt.getTime()),
+    logIncomplete,
   );
 }
 
@@ -287,7 +289,11 @@ class RemoteWorker extends EventEmitter implements WorkerProcess {
     } catch {
       // The log is best effort here: the outcome still says what happened.
     }
-    const result = failedFor(this, error);
+    const result = failedFor(
+      this,
+      error,
+      `the worker host that wrote it ${how}: what the task printed last may be missing`,
+    );
     const tokens = this.#lastTokens;
     this.settle(
       tokens
