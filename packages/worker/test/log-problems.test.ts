@@ -9,7 +9,7 @@ import { formatBytes } from '@program-nova/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import which from 'which';
 import type { StartWorkerOptions } from '../src/types.js';
-import { baseOptions, FIXTURES, NODE, nodeEval, tempDir } from './helpers.js';
+import { baseOptions, FIXTURES, logUnavailable, NODE, nodeEval, tempDir } from './helpers.js';
 
 const PRLIMIT = which.sync('prlimit', { nothrow: true });
 const RUNNER = join(FIXTURES, 'run-one-worker.mjs');
@@ -93,12 +93,7 @@ describe.runIf(PRLIMIT !== null)('a log the disk cannot hold', () => {
     );
     expect(r.ok).toBe(false);
     expect(r.error).toMatchObject({
-      code: 'LOG_UNAVAILABLE',
-      kind: 'interrupted',
-      retryable: true,
-      environment: true,
-      errno: 'EFBIG',
-      path: join(logsDir, 'T1.log'),
+      ...logUnavailable(logsDir, 'EFBIG'),
       message: `Task T1: not run, as its log cannot be written in the logs folder ${logsDir}: EFBIG (file too large).`,
     });
     expect(readdirSync(logsDir)).toEqual([]);

@@ -8,6 +8,7 @@ import type { StartWorkerOptions } from '../src/types.js';
 import {
   baseOptions,
   failed,
+  logUnavailable,
   NODE,
   nodeEval,
   readLog,
@@ -78,14 +79,7 @@ describe('createWorkerHost', () => {
     const logsDir = join(dir, 'file', 'logs');
     const r = failed(await host.start(base({ logsDir, command: nodeEval('') })).done);
     expect(r.error).toBeInstanceOf(Error);
-    expect(r.error).toMatchObject({
-      code: 'LOG_UNAVAILABLE',
-      kind: 'interrupted',
-      retryable: true,
-      environment: true,
-      path: join(logsDir, 'T1.log'),
-      errno: 'ENOTDIR',
-    });
+    expect(r.error).toMatchObject(logUnavailable(logsDir, 'ENOTDIR'));
     expect(r.error.cause).toMatchObject({ code: 'ENOTDIR' });
     expect(r.logIncomplete).toBe('no log was written: ENOTDIR (not a directory)');
     const ok = await host.start(base({ command: sim('--duration-ms', '0') })).done;

@@ -8,6 +8,7 @@ import {
   baseOptions,
   FIXTURES,
   failed,
+  logUnavailable,
   NODE,
   nodeEval,
   readLog,
@@ -372,14 +373,7 @@ describe('startWorker: failures are typed and actionable', () => {
     writeFileSync(join(dir, 'file'), '');
     const logsDir = join(dir, 'file', 'logs');
     const r = failed(await startWorker(base({ logsDir, command: nodeEval('') })).done);
-    expect(r.error).toMatchObject({
-      code: 'LOG_UNAVAILABLE',
-      kind: 'interrupted',
-      retryable: true,
-      environment: true,
-      path: join(logsDir, 'T1.log'),
-      errno: 'ENOTDIR',
-    });
+    expect(r.error).toMatchObject(logUnavailable(logsDir, 'ENOTDIR'));
     expect(r.error.message).toBe(
       `Task T1: not run, as its log cannot be written in the logs folder ${logsDir}: ENOTDIR (not a directory).`,
     );
