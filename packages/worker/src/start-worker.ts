@@ -132,7 +132,7 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
         this.logPath,
         this.#log.openError,
       );
-      // A child already started is killed before it gets going; its output is drained unread.
+      // A child already started is killed before it gets going; what it printed is not logged.
       if (this.pid !== null && this.#exitCode === null && this.#exitSignal === null) {
         this.#stopper.killNow();
       }
