@@ -18,8 +18,8 @@ export interface WorkerTask {
 export interface StartWorkerOptions {
   task: WorkerTask;
   project: string;
-  /** The task's dependencies (for the prompt): their IDs, names and descriptions. */
-  dependencies?: readonly Pick<WorkerTask, 'id' | 'name' | 'description'>[];
+  /** The task's dependencies (for the prompt): their IDs, names, descriptions and reports. */
+  dependencies?: readonly DependencyInfo[];
   /** argv template; placeholders `{id} {name} {description} {branch} {group} {project} {model} {prompt}`. Default: DEFAULT_COMMAND. */
   command?: readonly string[];
   /** stdin template (same placeholders); default '{prompt}'. `null`: stdin is closed at once. */
@@ -49,6 +49,12 @@ export interface StartWorkerOptions {
   maxLineBytes?: number;
 }
 
+/** A completed dependency, as the prompt describes it. */
+export interface DependencyInfo extends Pick<WorkerTask, 'id' | 'name' | 'description'> {
+  /** What its agent reported when it finished (its WorkerSuccess.resultText), quoted in the prompt. */
+  resultText?: string | null;
+}
+
 /** Values for the argv/stdin template placeholders (`{id}`, `{name}`, ...). */
 export type TemplateValues = Readonly<Record<string, string>>;
 
@@ -58,7 +64,7 @@ export interface PromptInput {
   task: Pick<WorkerTask, 'id' | 'name' | 'description' | 'branch' | 'group'> & {
     dependsOn?: readonly string[];
   };
-  dependencies?: readonly Pick<WorkerTask, 'id' | 'name' | 'description'>[];
+  dependencies?: readonly DependencyInfo[];
 }
 
 /** What the agent's `result` event said. */
