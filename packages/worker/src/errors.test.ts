@@ -24,6 +24,7 @@ describe('WorkerError', () => {
       'EXIT_CODE',
       'HOST_EXITED',
       'INACTIVITY_TIMEOUT',
+      'LOG_UNAVAILABLE',
       'OUTPUT_CAP',
       'SIGNAL',
       'SPAWN_FAILED',
@@ -31,6 +32,34 @@ describe('WorkerError', () => {
       'TIMEOUT',
       'USAGE_LIMIT',
     ]);
+  });
+
+  it('LOG_UNAVAILABLE is the machine failing, not the task: interrupted, retryable, environment', () => {
+    const cause = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    const e = new WorkerError('LOG_UNAVAILABLE', 'm', {
+      path: '/logs/T1.log',
+      errno: 'EACCES',
+      cause,
+    });
+    expect(e).toMatchObject({
+      kind: 'interrupted',
+      retryable: true,
+      environment: true,
+      path: '/logs/T1.log',
+      errno: 'EACCES',
+    });
+    expect(JSON.parse(JSON.stringify(e))).toMatchObject({
+      code: 'LOG_UNAVAILABLE',
+      environment: true,
+      path: '/logs/T1.log',
+      errno: 'EACCES',
+    });
+    // Every other failure is the task's own, about no file in particular.
+    expect(new WorkerError('EXIT_CODE', 'm')).toMatchObject({
+      environment: false,
+      path: null,
+      errno: null,
+    });
   });
 
   it('keeps its cause and serialises its fields', () => {

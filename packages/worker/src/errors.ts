@@ -15,7 +15,12 @@ export const FAILURE_KIND_OF: Readonly<Record<WorkerErrorCode, FailureKind>> = O
   TERMINATED: 'interrupted',
   // The worker host process died under a running task: Nova's failure, not the task's.
   HOST_EXITED: 'interrupted',
+  // The log could not be created, so the task was not run: not an attempt, back to pending.
+  LOG_UNAVAILABLE: 'interrupted',
 });
+
+/** Failures of the machine rather than the task (see WorkerFailure.environment). */
+const ENVIRONMENT: ReadonlySet<WorkerErrorCode> = new Set(['LOG_UNAVAILABLE']);
 
 /** Failures that the same command cannot fix by running again. */
 const NOT_RETRYABLE: ReadonlySet<WorkerErrorCode> = new Set([
@@ -31,6 +36,9 @@ export interface WorkerErrorFields {
   resetAt?: string | null;
   stderrTail?: string;
   retryable?: boolean;
+  environment?: boolean;
+  path?: string | null;
+  errno?: string | null;
   cause?: unknown;
 }
 
@@ -45,6 +53,9 @@ export class WorkerError extends Error implements WorkerFailure {
   readonly resetAt: string | null;
   readonly stderrTail: string;
   readonly retryable: boolean;
+  readonly environment: boolean;
+  readonly path: string | null;
+  readonly errno: string | null;
 
   constructor(code: WorkerErrorCode, message: string, fields: WorkerErrorFields = {}) {
     super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
@@ -56,6 +67,9 @@ export class WorkerError extends Error implements WorkerFailure {
     this.resetAt = fields.resetAt ?? null;
     this.stderrTail = fields.stderrTail ?? '';
     this.retryable = fields.retryable ?? !NOT_RETRYABLE.has(code);
+    this.environment = fields.environment ?? ENVIRONMENT.has(code);
+    this.path = fields.path ?? null;
+    this.errno = fields.errno ?? null;
   }
 
   /** A plain object (for JSON output and logs): the message and every field. */
@@ -71,6 +85,9 @@ export class WorkerError extends Error implements WorkerFailure {
       resetAt: this.resetAt,
       stderrTail: this.stderrTail,
       retryable: this.retryable,
+      environment: this.environment,
+      path: this.path,
+      errno: this.errno,
     };
   }
 }

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, open, renameSync, write } from 'node:fs';
+import { closeSync, existsSync, open, renameSync, rmSync, write } from 'node:fs';
 import { join } from 'node:path';
 import { earlierLogFileName, logFileName } from '@program-nova/core';
 import { ensureDirectory, errnoCode } from '@program-nova/core/node';
@@ -36,11 +36,22 @@ export async function openAttemptLog(
     }
   }
   try {
-    await new Promise<void>((resolve, reject) =>
-      write(fd, header, (error) => (error ? reject(error) : resolve())),
-    );
+    let rest = Buffer.from(header);
+    // A nearly full disk (or a file size limit) takes part of a write and refuses the rest.
+    while (rest.length > 0) {
+      const written = await new Promise<number>((resolve, reject) =>
+        write(fd, rest, (error, n) => (error ? reject(error) : resolve(n))),
+      );
+      rest = rest.subarray(written);
+    }
   } catch (error) {
     closeSync(fd);
+    // A log cut inside its header tells of an attempt that never ran: leave none behind.
+    try {
+      rmSync(path, { force: true });
+    } catch {
+      // The write's error is the one to report.
+    }
     throw error;
   }
   return fd;

@@ -2,8 +2,8 @@ import type { PromptInput } from './types.js';
 
 /**
  * The task prompt for a coding agent: where the task sits in the plan, what it must change, and
- * what it builds on. Plain text; task text is included verbatim (it reaches the agent on stdin,
- * never through a shell).
+ * what it builds on, with what each dependency's agent reported when it finished. Plain text; task
+ * text is included verbatim (it reaches the agent on stdin, never through a shell).
  */
 export function buildPrompt(input: PromptInput): string {
   const { project, task } = input;
@@ -23,6 +23,11 @@ export function buildPrompt(input: PromptInput): string {
       for (const d of deps) {
         const about = d.description.trim() === '' ? '' : ` - ${d.description}`;
         lines.push(`- ${d.id}: ${d.name}${about}`);
+        const report = d.resultText?.trim() ?? '';
+        if (report !== '') {
+          lines.push('  When it finished, it reported:');
+          for (const line of report.split(/\r?\n/)) lines.push(line === '' ? '' : `    ${line}`);
+        }
       }
     } else {
       for (const id of depIds) lines.push(`- ${id}`);

@@ -64,6 +64,33 @@ describe('buildPrompt', () => {
     expect(p).toContain('- F2: Error Handling\n');
   });
 
+  it("quotes what each dependency's agent reported when it finished, when it is known", () => {
+    const p = buildPrompt({
+      project: 'Nova',
+      task,
+      dependencies: [
+        {
+          id: 'F1',
+          name: 'Core Types',
+          description: 'Define base types',
+          resultText: 'Added src/types.ts.\n\nExports: Task, Plan.\n',
+        },
+        { id: 'F2', name: 'Error Handling', description: '', resultText: null },
+      ],
+    });
+    expect(p).toContain(
+      [
+        '- F1: Core Types - Define base types',
+        '  When it finished, it reported:',
+        '    Added src/types.ts.',
+        '',
+        '    Exports: Task, Plan.',
+        '- F2: Error Handling',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('falls back to dependency ids, and has no dependency section without any', () => {
     expect(buildPrompt({ project: 'N', task })).toContain('- F1\n- F2\n');
     expect(buildPrompt({ project: 'N', task: { ...task, dependsOn: [] } })).not.toContain(

@@ -18,8 +18,8 @@ export interface WorkerTask {
 export interface StartWorkerOptions {
   task: WorkerTask;
   project: string;
-  /** The task's dependencies (for the prompt): their IDs, names and descriptions. */
-  dependencies?: readonly Pick<WorkerTask, 'id' | 'name' | 'description'>[];
+  /** The task's dependencies (for the prompt): their IDs, names, descriptions and reports. */
+  dependencies?: readonly DependencyInfo[];
   /** argv template; placeholders `{id} {name} {description} {branch} {group} {project} {model} {prompt}`. Default: DEFAULT_COMMAND. */
   command?: readonly string[];
   /** stdin template (same placeholders); default '{prompt}'. `null`: stdin is closed at once. */
@@ -49,6 +49,12 @@ export interface StartWorkerOptions {
   maxLineBytes?: number;
 }
 
+/** A completed dependency, as the prompt describes it. */
+export interface DependencyInfo extends Pick<WorkerTask, 'id' | 'name' | 'description'> {
+  /** What its agent reported when it finished (its WorkerSuccess.resultText), quoted in the prompt. */
+  resultText?: string | null;
+}
+
 /** Values for the argv/stdin template placeholders (`{id}`, `{name}`, ...). */
 export type TemplateValues = Readonly<Record<string, string>>;
 
@@ -58,7 +64,7 @@ export interface PromptInput {
   task: Pick<WorkerTask, 'id' | 'name' | 'description' | 'branch' | 'group'> & {
     dependsOn?: readonly string[];
   };
-  dependencies?: readonly Pick<WorkerTask, 'id' | 'name' | 'description'>[];
+  dependencies?: readonly DependencyInfo[];
 }
 
 /** What the agent's `result` event said. */
@@ -128,11 +134,21 @@ export interface WorkerSuccess {
   numTurns: number | null;
   durationMs: number;
   logPath: string;
+  /** The agent's final `result` text (bounded to 4,000 characters), or null when it sent none. */
+  resultText: string | null;
+  /**
+   * One line saying what the log lacks and why (`the log was cut at 139 KiB: ENOSPC (no space left
+   * on device)`), or null when the log holds the whole attempt.
+   */
+  logIncomplete: string | null;
 }
 
 export interface WorkerFailureResult {
   ok: false;
-  /** Has `code`, `kind`, `exitCode`, `signal`, `timedOut`, `resetAt`, `stderrTail`, `retryable`. */
+  /**
+   * Has `code`, `kind`, `exitCode`, `signal`, `timedOut`, `resetAt`, `stderrTail`, `retryable`,
+   * `environment`, `path`, `errno`.
+   */
   error: WorkerFailure;
   usage: TokenUsage;
   costUsd: number | null;
@@ -140,6 +156,10 @@ export interface WorkerFailureResult {
   sessionId: string | null;
   durationMs: number;
   logPath: string;
+  /** As on WorkerSuccess. */
+  resultText: string | null;
+  /** As on WorkerSuccess. */
+  logIncomplete: string | null;
 }
 
 export type WorkerResult = WorkerSuccess | WorkerFailureResult;
@@ -157,6 +177,15 @@ export interface WorkerFailure extends Error {
   stderrTail: string;
   /** False for failures a retry cannot fix (command not found). */
   retryable: boolean;
+  /**
+   * True when the machine, not the task, is at fault (LOG_UNAVAILABLE: the logs folder cannot be
+   * written): the task did not run, and starting others will fail the same way until it is fixed.
+   */
+  environment: boolean;
+  /** The file or folder an environment failure is about (the log path), else null. */
+  path: string | null;
+  /** The system error code of an environment failure (`EACCES`, `ENOSPC`, ...), else null. */
+  errno: string | null;
 }
 
 /** Error codes of `WorkerError`. */
@@ -171,7 +200,8 @@ export type WorkerErrorCode =
   | 'AGENT_ERROR'
   | 'USAGE_LIMIT'
   | 'TERMINATED'
-  | 'HOST_EXITED';
+  | 'HOST_EXITED'
+  | 'LOG_UNAVAILABLE';
 
 export interface WorkerEvents {
   spawn: [];

@@ -64,6 +64,9 @@ function textArbitrary(target: () => string) {
 
 const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
 
+/** The child's output as the log holds it: the footer starts a line of its own. */
+const logged = (s: string) => (s === '' || s.endsWith('\n') ? s : `${s}\n`);
+
 function echoed(logPath: string): { argv: string[]; stdin: string } {
   const line = readFileSync(logPath, 'utf8')
     .split('\n')
@@ -124,10 +127,10 @@ describe('task text through argv and stdin', () => {
           expect(a.ok && b.ok).toBe(true);
           const args = [name, description, branch, group, project, `--x=${name}|P${run}`, '{nope}'];
           expect(childBytes(viaArgv.logPath).toString('hex')).toBe(
-            hex(args.map((x) => `${x}\0`).join('')),
+            hex(logged(args.map((x) => `${x}\0`).join(''))),
           );
           expect(childBytes(viaStdin.logPath).toString('hex')).toBe(
-            hex([name, description, branch, group, project].join('\0')),
+            hex(logged([name, description, branch, group, project].join('\0'))),
           );
           expect(readdirSync(sentinel)).toEqual([]);
           strings += 5;

@@ -70,3 +70,15 @@ export function failed(r: WorkerResult): WorkerFailureResult {
   if (r.ok) throw new Error(`expected a failure, got success: ${JSON.stringify(r)}`);
   return r;
 }
+
+/** What every LOG_UNAVAILABLE of task T1 carries, its log in `logsDir` refused with `errno`. */
+export function logUnavailable(logsDir: string, errno: string) {
+  return {
+    code: 'LOG_UNAVAILABLE',
+    kind: 'interrupted',
+    retryable: true,
+    environment: true,
+    path: join(logsDir, 'T1.log'),
+    errno,
+  };
+}

@@ -1,6 +1,6 @@
 // The worker host is a separate process (dist/host-process.js): these tests run the built package.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isProcessAlive as alive, createWorkerHost, type WorkerHost } from '../dist/index.js';
@@ -8,6 +8,7 @@ import type { StartWorkerOptions } from '../src/types.js';
 import {
   baseOptions,
   failed,
+  logUnavailable,
   NODE,
   nodeEval,
   readLog,
@@ -71,6 +72,22 @@ describe('createWorkerHost', () => {
     expect(r.error.message.split('\n')[0]).toContain('exited with code 3: boom');
     const missing = failed(await host.start(base({ command: ['no-such-command-nova-x'] })).done);
     expect(missing.error).toMatchObject({ code: 'COMMAND_NOT_FOUND', retryable: false });
+  });
+
+  it('carries the environment fields of LOG_UNAVAILABLE, the result text and the log state', async () => {
+    writeFileSync(join(dir, 'file'), '');
+    const logsDir = join(dir, 'file', 'logs');
+    const r = failed(await host.start(base({ logsDir, command: nodeEval('') })).done);
+    expect(r.error).toBeInstanceOf(Error);
+    expect(r.error).toMatchObject(logUnavailable(logsDir, 'ENOTDIR'));
+    expect(r.error.cause).toMatchObject({ code: 'ENOTDIR' });
+    expect(r.logIncomplete).toBe('no log was written: ENOTDIR (not a directory)');
+    const ok = await host.start(base({ command: sim('--duration-ms', '0') })).done;
+    expect(ok).toMatchObject({
+      ok: true,
+      resultText: 'Simulated task T1 done (no real work was done).',
+      logIncomplete: null,
+    });
   });
 
   it('spreads workers over its host processes, the least busy first', async () => {
@@ -139,6 +156,10 @@ describe('createWorkerHost', () => {
     const r = failed(await w.done);
     expect(r.error).toMatchObject({ code: 'HOST_EXITED', kind: 'interrupted' });
     expect(r.error.message).toContain('SIGKILL');
+    // What the host had not written yet died with it: the result does not claim a whole log.
+    expect(r.logIncomplete).toBe(
+      'the worker host that wrote it was killed by SIGKILL: what the task printed last may be missing',
+    );
     await waitFor(() => !alive(-pgid));
     expect(readLog(w.logPath)).toContain('# nova: failed HOST_EXITED');
     // The next start gets a new host.

@@ -8,6 +8,7 @@ import {
   baseOptions,
   FIXTURES,
   failed,
+  logUnavailable,
   NODE,
   nodeEval,
   readLog,
@@ -67,6 +68,10 @@ describe('startWorker: success', () => {
     expect(r.model).toBe('claude-test-model');
     expect(r.sessionId).toBe(printed.session_id);
     expect(r.numTurns).toBe(3);
+    // What it said it did, for the prompts of the tasks that depend on it.
+    expect(r.resultText).toBe(printed.result);
+    expect(r.resultText).not.toBe('');
+    expect(r.logIncomplete).toBeNull();
     expect(inits).toEqual([{ model: 'claude-test-model', sessionId: printed.session_id }]);
     expect(tokens.length).toBeGreaterThan(1);
     expect(tokens.at(-1)).toEqual({
@@ -299,8 +304,26 @@ describe('startWorker: failures are typed and actionable', () => {
     );
     expect(r.error).toMatchObject({ code: 'OUTPUT_CAP', kind: 'output_cap' });
     expect(r.error.message).toContain('log cap of 195.3 KiB');
+    // The option a user can set (the CLI's flag and config key), not this package's name for it.
+    expect(r.error.message).toContain(
+      'raise the cap (--max-log-size, or maxLogSize in the config)',
+    );
     expect(statSync(r.logPath).size).toBeLessThan(200_000 + 2000);
-    expect(readLog(r.logPath)).toContain('# nova: output reached the log cap');
+    // The cap cuts a filler line in the middle: the note starts a line of its own, the footer too.
+    const log = readLog(r.logPath);
+    expect(log).toMatch(
+      /\n[^\n#]+\n# nova: output reached the log cap of 195\.3 KiB; stopping the process\n# nova: failed OUTPUT_CAP /,
+    );
+  });
+
+  it('the footer starts a line of its own after output that did not end one', async () => {
+    const r = await startWorker(
+      base({ command: nodeEval("process.stdout.write('partial line, no newline')") }),
+    ).done;
+    expect(r.ok).toBe(true);
+    const lines = readLog(r.logPath).split('\n');
+    expect(lines.slice(3, 5)).toEqual(['partial line, no newline', expect.any(String)]);
+    expect(lines[4]).toMatch(/^# nova: succeeded \(exit code 0\) after /);
   });
 
   it('COMMAND_NOT_FOUND says which command is not on PATH; not retryable', async () => {
@@ -346,14 +369,26 @@ describe('startWorker: failures are typed and actionable', () => {
     expect(c.error.message).toContain('NUL');
   });
 
-  it('SPAWN_FAILED when the logs folder cannot be created', async () => {
+  it('LOG_UNAVAILABLE when the logs folder cannot be created: the machine failed, not the task', async () => {
     writeFileSync(join(dir, 'file'), '');
-    const r = failed(
-      await startWorker(base({ logsDir: join(dir, 'file', 'logs'), command: nodeEval('') })).done,
+    const logsDir = join(dir, 'file', 'logs');
+    const r = failed(await startWorker(base({ logsDir, command: nodeEval('') })).done);
+    expect(r.error).toMatchObject(logUnavailable(logsDir, 'ENOTDIR'));
+    expect(r.error.message).toBe(
+      `Task T1: not run, as its log cannot be written in the logs folder ${logsDir}: ENOTDIR (not a directory).`,
     );
-    expect(r.error.code).toBe('SPAWN_FAILED');
-    expect(r.error.message).toContain('could not prepare its log file');
+    expect(r.logIncomplete).toBe('no log was written: ENOTDIR (not a directory)');
   });
+
+  it.runIf(process.platform === 'linux')(
+    'LOG_UNAVAILABLE for a logs folder where nothing can be made (/proc)',
+    async () => {
+      const logsDir = '/proc/nova-no-such-dir';
+      const r = failed(await startWorker(base({ logsDir, command: nodeEval('') })).done);
+      expect(r.error).toMatchObject({ code: 'LOG_UNAVAILABLE', errno: 'ENOENT' });
+      expect(r.error.message).toContain(`the logs folder ${logsDir}: ENOENT`);
+    },
+  );
 
   it('a child started before its log turned out impossible is killed at once and waited for', async () => {
     writeFileSync(join(dir, 'file'), '');
@@ -368,8 +403,7 @@ describe('startWorker: failures are typed and actionable', () => {
     );
     expect(typeof w.pid).toBe('number'); // the spawn comes first, the log right after
     const r = failed(await w.done);
-    expect(r.error.code).toBe('SPAWN_FAILED');
-    expect(r.error.message).toContain('could not prepare its log file');
+    expect(r.error.code).toBe('LOG_UNAVAILABLE');
     expect(isProcessAlive(-(w.pgid as number))).toBe(false);
     await new Promise((res) => setTimeout(res, 500));
     expect(existsSync(marker)).toBe(false);
@@ -396,6 +430,7 @@ describe('startWorker: failures are typed and actionable', () => {
     );
     expect(r.costUsd).toBe(0.5);
     expect(r.usage.input_tokens).toBe(9);
+    expect(r.resultText).toBe('Reached the maximum number of turns');
   });
 
   it('USAGE_LIMIT with the reset time from the rate_limit_event', async () => {

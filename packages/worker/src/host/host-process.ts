@@ -24,8 +24,13 @@ const running = new Map<number, WorkerProcess>();
 let closing = false;
 
 function send(message: FromHost): void {
-  if (process.connected) process.send?.(message);
+  // The client can die between the check and the write. Without a callback the failed write
+  // (EPIPE) is thrown as an uncaught 'error' and the host would die with its workers still
+  // running; with one, the 'disconnect' that follows stops them.
+  if (process.connected) process.send?.(message, undefined, undefined, ignoreSendError);
 }
+
+function ignoreSendError(): void {}
 
 function start(k: number, options: StartWorkerOptions): void {
   let worker: WorkerProcess;
@@ -38,7 +43,13 @@ function start(k: number, options: StartWorkerOptions): void {
       `Task ${options.task.id}: the worker host could not start it: ${(error as Error)?.message}`,
       { cause: error },
     );
-    send({ t: 'done', k, result: serializeResult(failedBeforeOutput(failure, '', 0)) });
+    const result = failedBeforeOutput(
+      failure,
+      '',
+      0,
+      'no log was written: the task was not started',
+    );
+    send({ t: 'done', k, result: serializeResult(result) });
     return;
   }
   running.set(k, worker);

@@ -22,7 +22,16 @@ export type ToHost = StartMessage | { t: 'terminate'; k: number } | { t: 'close'
 /** A WorkerError as plain data (its cause reduced to a message and an errno code). */
 export type SerializedError = Pick<
   WorkerFailure,
-  'message' | 'exitCode' | 'signal' | 'timedOut' | 'resetAt' | 'stderrTail' | 'retryable'
+  | 'message'
+  | 'exitCode'
+  | 'signal'
+  | 'timedOut'
+  | 'resetAt'
+  | 'stderrTail'
+  | 'retryable'
+  | 'environment'
+  | 'path'
+  | 'errno'
 > & { code: WorkerErrorCode; cause?: { message: string; code?: string } };
 
 export type SerializedResult =
@@ -64,6 +73,9 @@ export function serializeResult(result: WorkerResult): SerializedResult {
       resetAt: e.resetAt,
       stderrTail: e.stderrTail,
       retryable: e.retryable,
+      environment: e.environment,
+      path: e.path,
+      errno: e.errno,
       ...(cause instanceof Error
         ? {
             cause: {
@@ -86,11 +98,15 @@ export function deserializeResult(result: SerializedResult): WorkerResult {
   return { ...result, error };
 }
 
-/** The outcome of an attempt that failed before the host could report anything of its own. */
+/**
+ * The outcome of an attempt that failed before the host could report anything of its own.
+ * `logIncomplete`: what its log lacks (it may have none at all).
+ */
 export function failedBeforeOutput(
   error: WorkerError,
   logPath: string,
   durationMs: number,
+  logIncomplete: string,
 ): WorkerResult {
   return {
     ok: false,
@@ -101,5 +117,7 @@ export function failedBeforeOutput(
     sessionId: null,
     durationMs,
     logPath,
+    resultText: null,
+    logIncomplete,
   };
 }

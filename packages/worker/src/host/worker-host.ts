@@ -4,9 +4,10 @@ import { appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { logFileName } from '@program-nova/core';
+import { emitSafely } from '../emit-safely.js';
 import { WorkerError } from '../errors.js';
+import { assertStartable } from '../launch.js';
 import { killProcessGroup } from '../process-group.js';
-import { assertStartable, emitSafely } from '../start-worker.js';
 import type {
   StartWorkerOptions,
   TokenUpdate,
@@ -128,6 +129,7 @@ class HostProcess {
             'SPAWN_FAILED',
             `Task ${worker.taskId}: not started: the worker host process exited unexpectedly ${this.#crashes} times in a row.`,
           ),
+          'no log was written: the task was not started',
         ),
       );
       return worker;
@@ -196,11 +198,12 @@ class HostProcess {
   }
 }
 
-function failedFor(worker: RemoteWorker, error: WorkerError): WorkerResult {
+function failedFor(worker: RemoteWorker, error: WorkerError, logIncomplete: string): WorkerResult {
   return failedBeforeOutput(
     error,
     worker.logPath,
     Math.max(0, Date.now() - worker.startedAt.getTime()),
+    logIncomplete,
   );
 }
 
@@ -286,7 +289,11 @@ class RemoteWorker extends EventEmitter implements WorkerProcess {
     } catch {
       // The log is best effort here: the outcome still says what happened.
     }
-    const result = failedFor(this, error);
+    const result = failedFor(
+      this,
+      error,
+      `the worker host that wrote it ${how}: what the task printed last may be missing`,
+    );
     const tokens = this.#lastTokens;
     this.settle(
       tokens
