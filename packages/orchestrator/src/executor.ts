@@ -14,8 +14,8 @@ export interface TaskRunSpec {
   task: Task;
   /** Project name (the plan's H1). */
   project: string;
-  /** The task's direct dependencies, for the prompt. */
-  dependencies: { id: string; name: string; description: string }[];
+  /** The task's direct dependencies, for the prompt (with what each reported when it finished). */
+  dependencies: { id: string; name: string; description: string; resultText?: string | null }[];
   /** 1-based number of this attempt (interruptions and usage limits do not count). */
   attempt: number;
   /** Stable label of the scheduler slot running it (`worker-1` ... `worker-N`). */
@@ -45,6 +45,8 @@ export interface ExecutionSuccess {
   filesChanged?: string[] | null;
   /** Set when the attempt's log could not be written completely: how much was, and why. */
   logIncomplete?: string | null;
+  /** What the agent reported when it finished (its final result text), if anything. */
+  resultText?: string | null;
 }
 
 export interface ExecutionFailure {

@@ -168,3 +168,19 @@ describe('an environment problem', () => {
     });
   });
 });
+
+describe("a dependency's report", () => {
+  it('is kept on completion and handed to the tasks that depend on it', async () => {
+    const paths = writePlan([['A'], ['B', ['A']]]);
+    const ex = new FakeExecutor((spec) =>
+      spec.task.id === 'A' ? ok({ resultText: `Added src/a.ts. ${'x'.repeat(2000)}` }) : ok(),
+    );
+    const o = new Orchestrator({ ...paths, executor: ex });
+    await o.run({ checkInterval: 20 });
+    expect(o.state.tasks.A!.result_text).toMatch(/^Added src\/a\.ts\. x+…$/);
+    expect(o.state.tasks.A!.result_text!.length).toBe(1000);
+    expect(ex.startsOf('B')[0]!.spec.dependencies).toEqual([
+      expect.objectContaining({ id: 'A', resultText: o.state.tasks.A!.result_text }),
+    ]);
+  });
+});

@@ -45,6 +45,7 @@ export function startedEvent(a: Attempt): TaskStartedEvent {
 
 function specFor(engine: RunEngine, task: Task, attempt: number, workerId: string): TaskRunSpec {
   const { settings } = engine;
+  const state = engine.session.state();
   const timeoutMs = task.timeoutMs ?? settings.timeout;
   return {
     task,
@@ -52,7 +53,12 @@ function specFor(engine: RunEngine, task: Task, attempt: number, workerId: strin
     dependencies: task.dependsOn
       .map((d) => engine.schedule.tasks.get(d))
       .filter((d): d is Task => d !== undefined)
-      .map((d) => ({ id: d.id, name: d.name, description: d.description })),
+      .map((d) => ({
+        id: d.id,
+        name: d.name,
+        description: d.description,
+        resultText: state.tasks[d.id]?.result_text ?? null,
+      })),
     attempt,
     workerId,
     ...(settings.model !== undefined ? { model: settings.model } : {}),

@@ -112,10 +112,14 @@ function toOutcome(result: WorkerResult): ExecutionOutcome {
       costUsd: result.costUsd,
       model: result.model,
       durationMs: result.durationMs,
+      logIncomplete: result.logIncomplete,
+      resultText: result.resultText,
     };
   }
   const e = result.error;
   return {
+    ...(e.environment ? { environment: { path: e.path, errno: e.errno } } : {}),
+    logIncomplete: result.logIncomplete,
     ok: false,
     kind: e.kind,
     message: e.message,

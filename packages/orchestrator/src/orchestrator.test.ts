@@ -666,7 +666,9 @@ describe('Orchestrator scheduling (in-memory executor)', () => {
       project: 'Test Project',
     });
     expect(b.timeoutMs).toBe(5000);
-    expect(b.dependencies).toEqual([{ id: 'A', name: 'Task A', description: 'Do A' }]);
+    expect(b.dependencies).toEqual([
+      { id: 'A', name: 'Task A', description: 'Do A', resultText: null },
+    ]);
     expect(b.stateFile).toBe(o.stateFile);
   });
 

@@ -5,6 +5,7 @@
  * at the reset, new starts paused); any other failure (retried with backoff while attempts remain,
  * else failed for good, blocking its dependents).
  */
+import { clip } from '@program-nova/core';
 import { transitiveDependents } from '@program-nova/parser';
 import { blockedBy } from '@program-nova/state';
 import { backoffDelay } from './backoff.js';
@@ -13,6 +14,9 @@ import { now } from './engine.js';
 import { OrchestratorError } from './errors.js';
 import type { ExecutionFailure, ExecutionOutcome, ExecutionSuccess } from './executor.js';
 import type { Attempt } from './launch.js';
+
+/** Characters of an agent's final report kept in the state for its dependents' prompts. */
+const RESULT_TEXT_KEPT = 1000;
 
 export async function settle(engine: RunEngine, a: Attempt, outcome: ExecutionOutcome) {
   // Synchronously together: from here the attempt's cost counts as settled, not live.
@@ -57,6 +61,7 @@ async function completed(engine: RunEngine, a: Attempt, o: ExecutionSuccess, spe
     ...(o.commitSha !== undefined ? { commit_sha: o.commitSha } : {}),
     ...(o.filesChanged !== undefined ? { files_changed: o.filesChanged } : {}),
     ...(o.logIncomplete ? { log_incomplete: o.logIncomplete } : {}),
+    ...(o.resultText ? { result_text: clip(o.resultText, RESULT_TEXT_KEPT) } : {}),
   });
   // Only now, with the completion in the journal, may dependents become ready.
   engine.release(a);

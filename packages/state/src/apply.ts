@@ -245,6 +245,8 @@ export function applyTransition(state: CascadeState, t: Transition | JournalEntr
       setSpend(task, t.token_usage, t.cost_usd);
       if (t.model !== null) task.model = t.model;
       noteLogIncomplete(task, t.log_incomplete);
+      if (t.result_text) task.result_text = t.result_text;
+      else delete task.result_text;
       if (t.commit_sha !== undefined) task.commit_sha = t.commit_sha;
       if (t.files_changed !== undefined)
         task.files_changed = t.files_changed === null ? null : [...t.files_changed];

@@ -89,6 +89,11 @@ export interface TaskState {
    * completed (its work is done) until it is run again (`rerunChanged`), which clears this.
    */
   changed_since_run?: PlanField[];
+  /**
+   * What the agent reported when the task completed (its final result text, clipped): quoted in
+   * the prompts of the tasks that depend on it.
+   */
+  result_text?: string | null;
 }
 
 /** A task the plan no longer has: its last record, kept so that what it spent still counts. */
@@ -199,6 +204,7 @@ export type Transition =
       commit_sha?: string | null;
       files_changed?: string[] | null;
       log_incomplete?: string | null;
+      result_text?: string | null;
     }
   | {
       /**

@@ -184,6 +184,7 @@ function checkTask(c: Checker, value: unknown, field: string): TaskState {
       c.oneOf(f, PLAN_FIELDS, child(child(field, 'changed_since_run'), i)),
     );
   }
+  if (obj.result_text !== undefined) task.result_text = c.nullableString(obj, 'result_text', field);
   if (obj.log_incomplete !== undefined) {
     task.log_incomplete = c.nullableString(obj, 'log_incomplete', field);
   }
