@@ -6,12 +6,6 @@
 export type { LockInfo, ProcessIdentity } from './store/lease.js';
 export { ownIdentity } from './store/lease.js';
 export type { OpenStoreOptions, StateStore, StoreStats } from './store/open-store.js';
-export {
-  inspectStateLock,
-  journalPathFor,
-  lockPathFor,
-  openStore,
-  readState,
-  recordedWriterLiveness,
-  unlockState,
-} from './store/open-store.js';
+export { openStore, readState } from './store/open-store.js';
+export { journalPathFor, lockPathFor } from './store/paths.js';
+export { inspectStateLock, recordedWriterLiveness, unlockState } from './store/writer.js';
