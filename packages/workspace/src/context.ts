@@ -27,6 +27,8 @@ export interface Context {
   readonly dir: string;
   readonly slug: string;
   readonly env: NodeJS.ProcessEnv;
+  /** Branch names git's check-ref-format has accepted (its answer cannot change). */
+  readonly checkedBranches: Set<string>;
   ready(): Promise<Ready>;
   /** Runs git in `cwd` (default: the repository root) with the cleaned environment. */
   git(args: readonly string[], cwd?: string, extra?: Partial<GitOptions>): Promise<GitResult>;
@@ -71,6 +73,7 @@ export function createContext(options: {
     dir,
     slug: options.slug,
     env,
+    checkedBranches: new Set(),
     ready() {
       ready ??= prepareOnce().catch((error: unknown) => {
         ready = null; // a missing git or folder can be fixed while the process lives

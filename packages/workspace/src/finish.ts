@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from './context.js';
 import { WorkspaceError } from './errors.js';
+import { gitFailure, isPlainRevision } from './git.js';
 import { withTask } from './task-target.js';
 import type { ChangedFile, FinishedTask, FinishOptions } from './types.js';
 
@@ -34,28 +35,49 @@ export async function finishTask(context: Context, options: FinishOptions): Prom
         `task ${taskId} has no worktree at ${path} (prepare it first)`,
       );
     }
-    const base = await context.commit(options.startPoint, `task ${taskId}: start point`);
-    const head = await context.git(['symbolic-ref', '-q', 'HEAD'], path, { ok: [1] });
-    if (head.stdout.trim() !== `refs/heads/${branch}`) {
-      const where =
-        head.code === 0
-          ? `branch ${head.stdout.trim().replace(/^refs\/heads\//, '')}`
-          : 'a detached HEAD';
+    // One call answers both questions: which commit the start point is, and which branch the
+    // worktree is on ('HEAD' when detached). `--` keeps the start point from reading as a path.
+    const startPoint = options.startPoint;
+    const where = !isPlainRevision(startPoint)
+      ? null
+      : await context.git(
+          ['rev-parse', `${startPoint}^{commit}`, '--symbolic-full-name', 'HEAD', '--'],
+          path,
+          { ok: [128] },
+        );
+    const [base, ref] = where?.code === 0 ? where.stdout.split('\n') : [];
+    if (base === undefined || ref === undefined) {
+      throw new WorkspaceError(
+        'UNKNOWN_COMMIT',
+        `task ${taskId}: start point ${JSON.stringify(startPoint)} is not a commit in the repository`,
+      );
+    }
+    if (ref !== `refs/heads/${branch}`) {
+      const on = ref === 'HEAD' ? 'a detached HEAD' : `branch ${ref.replace(/^refs\/heads\//, '')}`;
       throw new WorkspaceError(
         'NOT_ON_TASK_BRANCH',
-        `task ${taskId}'s worktree ${path} is on ${where}, not on ${branch}; nothing was committed (switch it back with \`git switch ${branch}\` there)`,
+        `task ${taskId}'s worktree ${path} is on ${on}, not on ${branch}; nothing was committed (switch it back with \`git switch ${branch}\` there)`,
       );
     }
     await context.git(['add', '-A'], path);
-    const staged = await context.git(['diff', '--cached', '--quiet'], path, { ok: [1] });
-    const committed = staged.code === 1;
-    if (committed) {
-      // The message goes through stdin: no argv length limit, nothing in it is ever an option.
-      await context.git(
-        [...(await context.commitOptions()), 'commit', '-q', '--no-verify', '-F', '-'],
-        path,
-        { input: options.message.replace(/\0/g, '') },
-      );
+    // The message goes through stdin: no argv length limit, nothing in it is ever an option.
+    const commitArgs = [
+      ...(await context.commitOptions()),
+      'commit',
+      '-q',
+      '--no-verify',
+      '-F',
+      '-',
+    ];
+    const commit = await context.git(commitArgs, path, {
+      input: options.message.replace(/\0/g, ''),
+      ok: [1],
+    });
+    // Exit 1 is how git says "nothing to commit", and also how some failures end: ask the index.
+    const committed = commit.code === 0;
+    if (!committed) {
+      const staged = await context.git(['diff', '--cached', '--quiet'], path, { ok: [1] });
+      if (staged.code === 1) throw gitFailure(commitArgs, commit);
     }
     const after = (await context.git(['rev-parse', 'HEAD'], path)).stdout.trim();
     const numstat = await context.git(

@@ -179,13 +179,22 @@ export function gitFailure(args: readonly string[], result: GitResult): Workspac
   );
 }
 
+/**
+ * Whether `revision` can go to git as a revision argument: a leading '-' would read as an option
+ * (`--end-of-options` needs git 2.24), and NUL or newline cannot be part of one.
+ */
+export const isPlainRevision = (revision: string): boolean =>
+  typeof revision === 'string' &&
+  revision !== '' &&
+  !revision.startsWith('-') &&
+  !/[\0\n]/.test(revision);
+
 /** The commit a revision names, or null when it names none. */
 export async function resolveCommit(
   revision: string,
   options: Omit<GitOptions, 'ok'>,
 ): Promise<string | null> {
-  // A leading '-' would read as an option (`--end-of-options` needs git 2.24).
-  if (revision === '' || revision.startsWith('-') || /[\0\n]/.test(revision)) return null;
+  if (!isPlainRevision(revision)) return null;
   const r = await git(['rev-parse', '-q', '--verify', `${revision}^{commit}`], {
     ...options,
     ok: [1, 128],

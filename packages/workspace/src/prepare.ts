@@ -13,6 +13,7 @@
 import type { Context } from './context.js';
 import { WorkspaceError } from './errors.js';
 import { resolveCommit } from './git.js';
+import type { ChainConflict } from './merge.js';
 import { fileList, isAncestor, mergeHeads, taskList } from './merge.js';
 import { assertTaskId, taskBranch } from './naming.js';
 import { readStartRecord, removeStartRecord, writeStartRecord } from './start-record.js';
@@ -111,12 +112,8 @@ async function planStart(
   };
 }
 
-function conflictError(
-  target: TaskTarget,
-  slug: string,
-  conflict: Awaited<ReturnType<typeof mergeHeads>>,
-) {
-  const { files, merging, earlier } = conflict!;
+function conflictError(target: TaskTarget, slug: string, conflict: ChainConflict): WorkspaceError {
+  const { files, merging, earlier } = conflict;
   const others = earlier.map((e) => e.id);
   const withWhat =
     others.length > 0 ? `the work of ${taskList(others)}` : `commits on ${target.branch}`;

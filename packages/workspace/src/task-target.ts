@@ -23,7 +23,10 @@ export async function withTask<T>(
 ): Promise<T> {
   const branch = taskBranch(context.slug, taskId);
   const ready = await context.ready();
-  await checkBranchName(taskId, branch, { cwd: ready.root, env: context.env });
+  if (!context.checkedBranches.has(branch)) {
+    await checkBranchName(taskId, branch, { cwd: ready.root, env: context.env });
+    context.checkedBranches.add(branch);
+  }
   const path = worktreePath(ready, taskId);
   return withLock(`task\0${path}`, () => work({ ready, taskId, branch, path }));
 }

@@ -21,8 +21,10 @@ export interface VerifyOptions {
   timeoutMs?: number;
   /** Environment; default process.env (git's repository variables are dropped either way). */
   env?: NodeJS.ProcessEnv;
-  /** After a timeout: SIGTERM to the group, this long, then SIGKILL. Default 2000 ms. */
+  /** After a timeout or an abort: SIGTERM to the group, this long, then SIGKILL. Default 2000 ms. */
   killGraceMs?: number;
+  /** Stops the command (the whole group, as on timeout), e.g. when the run is interrupted. */
+  signal?: AbortSignal;
 }
 
 export interface VerifyResult {
@@ -31,6 +33,8 @@ export interface VerifyResult {
   exitCode: number | null;
   signal: string | null;
   timedOut: boolean;
+  /** Stopped through `signal`. */
+  aborted: boolean;
   /** The last VERIFY_TAIL_LINES lines (at most VERIFY_TAIL_BYTES) of stdout and stderr, interleaved. */
   outputTail: string;
   durationMs: number;
@@ -102,6 +106,7 @@ export function runVerify(options: VerifyOptions): Promise<VerifyResult> {
       windowsHide: true,
     });
     let timedOut = false;
+    let aborted = false;
     let exit: { code: number | null; signal: string | null } | null = null;
     let settled = false;
     const timers: NodeJS.Timeout[] = [];
@@ -110,14 +115,16 @@ export function runVerify(options: VerifyOptions): Promise<VerifyResult> {
       if (settled) return;
       settled = true;
       for (const t of timers) clearTimeout(t);
+      options.signal?.removeEventListener('abort', onAbort);
       child.stdout?.destroy();
       child.stderr?.destroy();
       const exitCode = exit?.code ?? null;
       resolve({
-        ok: error === null && !timedOut && exitCode === 0,
+        ok: error === null && !timedOut && !aborted && exitCode === 0,
         exitCode,
         signal: exit?.signal ?? null,
         timedOut,
+        aborted,
         outputTail: error === null ? tail.text() : [tail.text(), error].filter(Boolean).join('\n'),
         durationMs: performance.now() - started,
         error,
@@ -142,13 +149,24 @@ export function runVerify(options: VerifyOptions): Promise<VerifyResult> {
     child.on('close', () => {
       if (exit !== null) settle(null);
     });
+    /** SIGTERM to the group now, SIGKILL after the grace. */
+    const stop = () => {
+      signalGroup(child, 'SIGTERM');
+      timers.push(setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs));
+    };
+    function onAbort() {
+      if (exit !== null || aborted || timedOut) return;
+      aborted = true;
+      stop();
+    }
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort);
     if (timeoutMs !== null) {
       timers.push(
         setTimeout(() => {
-          if (exit !== null) return;
+          if (exit !== null || aborted) return;
           timedOut = true;
-          signalGroup(child, 'SIGTERM');
-          timers.push(setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs));
+          stop();
         }, timeoutMs),
       );
     }

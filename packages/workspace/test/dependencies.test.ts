@@ -1,6 +1,6 @@
 /** A → (B, C) → D: start points from dependency heads, merge conflicts, and a user's resolution. */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Workspaces } from '../src/index.js';
+import type { TaskHead, Workspaces } from '../src/index.js';
 import { WorkspaceError } from '../src/index.js';
 import {
   changedFiles,
@@ -9,6 +9,7 @@ import {
   makeRepo,
   read,
   replaceLine,
+  runTask,
   sha,
   type TestRepo,
   userState,
@@ -18,20 +19,6 @@ import {
 
 let repo: TestRepo;
 afterEach(() => repo?.cleanup());
-
-/** Runs a task as an agent would: prepare, change files, finish. Returns the head. */
-async function runTask(
-  ws: Workspaces,
-  taskId: string,
-  base: string,
-  dependencies: { id: string; head: string }[],
-  change: (path: string) => void,
-): Promise<string> {
-  const p = await ws.prepare({ taskId, base, dependencies });
-  change(p.path);
-  const f = await ws.finish({ taskId, message: `${taskId}: work`, startPoint: p.startPoint });
-  return f.head;
-}
 
 const editLine = (line: number, text: string) => (path: string) =>
   write(path, 'shared.txt', replaceLine(read(path, 'shared.txt'), line, text));
@@ -48,6 +35,22 @@ async function diamondUpToD(ws: Workspaces, base: string, bLine: number, cLine: 
     editLine(cLine, 'changed by C')(p);
   });
   return { a, b, c };
+}
+
+/** The diamond with B and C editing line 10 of shared.txt: D's prepare has failed on the conflict. */
+async function conflictedDiamond() {
+  repo = makeRepo();
+  const base = sha(repo.root);
+  const ws = workspacesFor(repo);
+  const { b, c } = await diamondUpToD(ws, base, 10, 10);
+  const deps: TaskHead[] = [
+    { id: 'B', head: b },
+    { id: 'C', head: c },
+  ];
+  await expect(ws.prepare({ taskId: 'D', base, dependencies: deps })).rejects.toMatchObject({
+    code: 'MERGE_CONFLICT',
+  });
+  return { ws, base, deps };
 }
 
 describe('dependencies', () => {
@@ -158,19 +161,7 @@ describe('dependencies', () => {
   });
 
   it("a conflict resolved by hand on D's branch, as the README says, is kept by the next prepare", async () => {
-    repo = makeRepo();
-    const base = sha(repo.root);
-    const ws = workspacesFor(repo);
-    const { b, c } = await diamondUpToD(ws, base, 10, 10);
-    const deps = [
-      { id: 'B', head: b },
-      { id: 'C', head: c },
-    ];
-    const error = (await ws
-      .prepare({ taskId: 'D', base, dependencies: deps })
-      .catch((e: unknown) => e)) as WorkspaceError;
-    expect(error.code).toBe('MERGE_CONFLICT');
-
+    const { ws, base, deps } = await conflictedDiamond();
     // The user, in D's worktree: merge C's branch, fix the file, commit.
     const path = ws.pathFor('D');
     expect(() => git(path, 'merge', 'nova/test-plan/tasks/C')).toThrow();
@@ -194,17 +185,7 @@ describe('dependencies', () => {
   });
 
   it("a resolution committed in a worktree of the user's own, after the run cleaned up, is kept too", async () => {
-    repo = makeRepo();
-    const base = sha(repo.root);
-    const ws = workspacesFor(repo);
-    const { b, c } = await diamondUpToD(ws, base, 10, 10);
-    const deps = [
-      { id: 'B', head: b },
-      { id: 'C', head: c },
-    ];
-    await expect(ws.prepare({ taskId: 'D', base, dependencies: deps })).rejects.toMatchObject({
-      code: 'MERGE_CONFLICT',
-    });
+    const { ws, base, deps } = await conflictedDiamond();
     await ws.clean();
     const mine = `${repo.tmp}/resolve-d`;
     git(repo.root, 'worktree', 'add', '-q', mine, 'nova/test-plan/tasks/D');

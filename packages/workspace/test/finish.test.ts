@@ -107,6 +107,20 @@ describe('finish', () => {
       message: expect.stringContaining('agent-branch'),
     });
     expect(git(p.path, 'status', '--porcelain')).toBe('?? x.txt');
+    git(p.path, 'switch', '-q', '--detach');
+    await expect(
+      ws.finish({ taskId: 'T', message: 'T', startPoint: p.startPoint }),
+    ).rejects.toMatchObject({
+      code: 'NOT_ON_TASK_BRANCH',
+      message: expect.stringContaining('detached'),
+    });
+    git(p.path, 'switch', '-q', 'nova/test-plan/tasks/T');
+    for (const startPoint of ['no-such-commit', '--all', 'README.md']) {
+      await expect(ws.finish({ taskId: 'T', message: 'T', startPoint })).rejects.toMatchObject({
+        code: 'UNKNOWN_COMMIT',
+      });
+    }
+    expect(git(p.path, 'status', '--porcelain')).toBe('?? x.txt');
     await expect(
       ws.finish({ taskId: 'NEVER', message: 'N', startPoint: p.startPoint }),
     ).rejects.toMatchObject({ code: 'NO_WORKTREE' });

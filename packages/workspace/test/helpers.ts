@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { createWorkspaces } from '../src/index.js';
-import type { Workspaces } from '../src/types.js';
+import type { TaskHead, Workspaces } from '../src/types.js';
 
 /** The test's own git calls: no inherited repository variables, and no index refresh on status. */
 const ENV: NodeJS.ProcessEnv = (() => {
@@ -131,3 +131,24 @@ export function dirtyUserTree(root: string): void {
 /** The files a commit changed relative to its first parent... or between two commits. */
 export const changedFiles = (cwd: string, from: string, to: string): string[] =>
   git(cwd, 'diff', '--name-only', from, to).split('\n').filter(Boolean).sort();
+
+/** A change that writes `files` (path → text) into a worktree. */
+export const writeAll =
+  (files: Record<string, string>) =>
+  (path: string): void => {
+    for (const [file, text] of Object.entries(files)) write(path, file, text);
+  };
+
+/** Runs a task as its agent would: prepare, `change` the worktree, finish. Resolves to the head. */
+export async function runTask(
+  ws: Workspaces,
+  taskId: string,
+  base: string,
+  dependencies: TaskHead[],
+  change: (path: string) => void,
+): Promise<string> {
+  const p = await ws.prepare({ taskId, base, dependencies });
+  change(p.path);
+  const f = await ws.finish({ taskId, message: `${taskId}: work`, startPoint: p.startPoint });
+  return f.head;
+}

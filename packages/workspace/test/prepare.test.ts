@@ -2,7 +2,17 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { git, makeRepo, read, sha, type TestRepo, workspacesFor, write } from './helpers.js';
+import {
+  git,
+  makeRepo,
+  read,
+  runTask,
+  sha,
+  type TestRepo,
+  workspacesFor,
+  write,
+  writeAll,
+} from './helpers.js';
 
 let repo: TestRepo;
 afterEach(() => repo?.cleanup());
@@ -93,30 +103,26 @@ describe('prepare again', () => {
     repo = makeRepo({ 'f.txt': 'base\n' });
     const base = sha(repo.root);
     const ws = workspacesFor(repo);
-    const other = await ws.prepare({ taskId: 'O', base });
-    write(other.path, 'f.txt', 'other\n');
-    const o = await ws.finish({ taskId: 'O', message: 'O', startPoint: base });
+    const other = await runTask(ws, 'O', base, [], writeAll({ 'f.txt': 'other\n' }));
     const t = await ws.prepare({ taskId: 'T', base });
     write(t.path, 'f.txt', 'mine\n');
     git(t.path, 'commit', '-q', '-am', 'mine');
-    expect(() => git(t.path, 'merge', o.head)).toThrow();
+    expect(() => git(t.path, 'merge', other)).toThrow();
     await expect(ws.prepare({ taskId: 'T', base })).rejects.toMatchObject({
       code: 'MERGE_IN_PROGRESS',
     });
-    expect(git(t.path, 'rev-parse', '-q', '--verify', 'MERGE_HEAD')).toBe(o.head);
+    expect(git(t.path, 'rev-parse', '-q', '--verify', 'MERGE_HEAD')).toBe(other);
   });
 
   it('reset puts a worktree back to its start point, merge state included', async () => {
     repo = makeRepo({ 'f.txt': 'base\n' });
     const base = sha(repo.root);
     const ws = workspacesFor(repo);
-    const other = await ws.prepare({ taskId: 'O', base });
-    write(other.path, 'f.txt', 'other\n');
-    const o = await ws.finish({ taskId: 'O', message: 'O', startPoint: base });
+    const other = await runTask(ws, 'O', base, [], writeAll({ 'f.txt': 'other\n' }));
     const t = await ws.prepare({ taskId: 'T', base });
     write(t.path, 'f.txt', 'crashed attempt\n');
     git(t.path, 'commit', '-q', '-am', 'attempt');
-    expect(() => git(t.path, 'merge', o.head)).toThrow();
+    expect(() => git(t.path, 'merge', other)).toThrow();
     write(t.path, 'scratch.txt', 'x\n');
     await ws.reset('T', t.startPoint);
     expect(sha(t.path)).toBe(base);

@@ -1,26 +1,21 @@
 /** mergeResult's cases and conflicts; clean removes worktrees and keeps branches. */
 import { existsSync, readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Workspaces } from '../src/index.js';
 import {
   changedFiles,
   git,
   makeRepo,
+  runTask,
   sha,
   type TestRepo,
   userState,
   workspacesFor,
   write,
+  writeAll,
 } from './helpers.js';
 
 let repo: TestRepo;
 afterEach(() => repo?.cleanup());
-
-async function task(ws: Workspaces, taskId: string, base: string, files: Record<string, string>) {
-  const p = await ws.prepare({ taskId, base });
-  for (const [path, text] of Object.entries(files)) write(p.path, path, text);
-  return (await ws.finish({ taskId, message: `${taskId}: work`, startPoint: p.startPoint })).head;
-}
 
 describe('mergeResult', () => {
   it('no sinks: the base; one sink: its head, without a merge commit', async () => {
@@ -31,7 +26,7 @@ describe('mergeResult', () => {
       branch: 'nova/test-plan/result',
       head: base,
     });
-    const a = await task(ws, 'A', base, { 'a.txt': 'a\n' });
+    const a = await runTask(ws, 'A', base, [], writeAll({ 'a.txt': 'a\n' }));
     expect((await ws.mergeResult({ sinks: [{ id: 'A', head: a }], base })).head).toBe(a);
     expect(git(repo.root, 'rev-parse', 'nova/test-plan/result')).toBe(a);
   });
@@ -40,8 +35,8 @@ describe('mergeResult', () => {
     repo = makeRepo({ 'f.txt': 'base\n' });
     const base = sha(repo.root);
     const ws = workspacesFor(repo);
-    const b = await task(ws, 'B', base, { 'f.txt': 'B\n' });
-    const c = await task(ws, 'C', base, { 'f.txt': 'C\n', 'c.txt': 'c\n' });
+    const b = await runTask(ws, 'B', base, [], writeAll({ 'f.txt': 'B\n' }));
+    const c = await runTask(ws, 'C', base, [], writeAll({ 'f.txt': 'C\n', 'c.txt': 'c\n' }));
     await ws.mergeResult({ sinks: [{ id: 'B', head: b }], base });
     const before = userState(repo.root);
     const error = await ws
@@ -68,8 +63,8 @@ describe('mergeResult', () => {
     repo = makeRepo();
     const base = sha(repo.root);
     const ws = workspacesFor(repo);
-    const a = await task(ws, 'A', base, { 'a.txt': 'a\n' });
-    const b = await task(ws, 'B', base, { 'b.txt': 'b\n' });
+    const a = await runTask(ws, 'A', base, [], writeAll({ 'a.txt': 'a\n' }));
+    const b = await runTask(ws, 'B', base, [], writeAll({ 'b.txt': 'b\n' }));
     const first = await ws.mergeResult({ sinks: [{ id: 'A', head: a }], base });
     const second = await ws.mergeResult({
       sinks: [
@@ -86,7 +81,7 @@ describe('mergeResult', () => {
     repo = makeRepo();
     const base = sha(repo.root);
     const ws = workspacesFor(repo);
-    const a = await task(ws, 'A', base, { 'a.txt': 'a\n' });
+    const a = await runTask(ws, 'A', base, [], writeAll({ 'a.txt': 'a\n' }));
     await ws.mergeResult({ sinks: [], base });
     git(repo.root, 'switch', '-q', 'nova/test-plan/result');
     await expect(ws.mergeResult({ sinks: [{ id: 'A', head: a }], base })).rejects.toMatchObject({
@@ -101,7 +96,7 @@ describe('clean', () => {
     repo = makeRepo();
     const base = sha(repo.root);
     const ws = workspacesFor(repo);
-    const a = await task(ws, 'A', base, { 'a.txt': 'a\n' });
+    const a = await runTask(ws, 'A', base, [], writeAll({ 'a.txt': 'a\n' }));
     const pb = await ws.prepare({ taskId: 'B', base });
     write(pb.path, 'uncommitted.txt', 'x\n');
     write(ws.worktreesDir, 'notes.md', 'the user keeps notes here\n');

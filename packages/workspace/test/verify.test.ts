@@ -25,7 +25,14 @@ const alive = (pid: number): boolean => {
 describe('runVerify', () => {
   it('exit 0 is ok, in the given folder', async () => {
     const r = await runVerify({ cwd: dir, argv: [NODE, '-e', 'console.log(process.cwd())'] });
-    expect(r).toMatchObject({ ok: true, exitCode: 0, signal: null, timedOut: false, error: null });
+    expect(r).toMatchObject({
+      ok: true,
+      exitCode: 0,
+      signal: null,
+      timedOut: false,
+      aborted: false,
+      error: null,
+    });
     expect(r.outputTail).toBe(dir);
     expect(r.durationMs).toBeGreaterThan(0);
   });
@@ -87,6 +94,18 @@ describe('runVerify', () => {
       killGraceMs: 300,
     });
     expect(r).toMatchObject({ ok: false, timedOut: true, signal: 'SIGKILL' });
+  });
+
+  it('an abort stops the group like a timeout, and says so', async () => {
+    const controller = new AbortController();
+    const started = runVerify({
+      cwd: dir,
+      argv: [NODE, '-e', 'console.log("up"); setInterval(() => {}, 1000)'],
+      signal: controller.signal,
+      killGraceMs: 300,
+    });
+    setTimeout(() => controller.abort(), 500);
+    expect(await started).toMatchObject({ ok: false, aborted: true, timedOut: false });
   });
 
   it('passes shell metacharacters literally, as arguments', async () => {
