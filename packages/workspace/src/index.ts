@@ -1,0 +1,10 @@
+export { NOVA_IDENTITY } from './context.js';
+export type { MergeConflict, WorkspaceErrorCode, WorkspaceErrorFields } from './errors.js';
+export { WorkspaceError } from './errors.js';
+export { MAX_SLUG_LENGTH, projectSlug, TASK_ID_PATTERN } from './naming.js';
+export type { InspectOptions, RepositoryInfo } from './repository.js';
+export { inspectRepository, MIN_GIT_VERSION } from './repository.js';
+export type * from './types.js';
+export type { VerifyOptions, VerifyResult } from './verify.js';
+export { runVerify, VERIFY_TAIL_BYTES, VERIFY_TAIL_LINES } from './verify.js';
+export { createWorkspaces } from './workspaces.js';

@@ -1,0 +1,39 @@
+/** Pins the runtime surface of the built entry: adding or removing an export is a visible change. */
+import { describe, expect, it } from 'vitest';
+
+describe('public API', () => {
+  it('@program-nova/workspace', async () => {
+    const mod = await import('../dist/index.js');
+    expect(Object.keys(mod).sort()).toEqual([
+      'MAX_SLUG_LENGTH',
+      'MIN_GIT_VERSION',
+      'NOVA_IDENTITY',
+      'TASK_ID_PATTERN',
+      'VERIFY_TAIL_BYTES',
+      'VERIFY_TAIL_LINES',
+      'WorkspaceError',
+      'createWorkspaces',
+      'inspectRepository',
+      'projectSlug',
+      'runVerify',
+    ]);
+  });
+
+  it('a workspace set has exactly the documented members', async () => {
+    const { createWorkspaces } = await import('../dist/index.js');
+    const ws = createWorkspaces({ repoRoot: '.', worktreesDir: 'w', projectSlug: 'p' });
+    expect(Object.keys(ws).sort()).toEqual([
+      'branchFor',
+      'clean',
+      'finish',
+      'mergeResult',
+      'pathFor',
+      'prepare',
+      'projectSlug',
+      'repoRoot',
+      'reset',
+      'resultBranch',
+      'worktreesDir',
+    ]);
+  });
+});
