@@ -20,6 +20,13 @@ export const FAILURE_KINDS = [
   'usage_limit',
   /** Nova stopped it (Ctrl-C, SIGTERM, a reaped attempt of a dead run); back to pending. */
   'interrupted',
+  /**
+   * Its dependencies' work could not be merged into its worktree (conflicting changes): no agent
+   * ran. Not retried until the conflict is resolved on its branch (`nova retry`).
+   */
+  'merge_conflict',
+  /** The agent exited 0 but the verify command failed: retried with the verify output. */
+  'verify_failed',
 ] as const;
 
 export type FailureKind = (typeof FAILURE_KINDS)[number];

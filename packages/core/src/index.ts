@@ -19,6 +19,7 @@ export {
 } from './format.js';
 export { earlierLogFileName, logFileName } from './log-file-name.js';
 export { RUN_OUTCOMES, type RunOutcome } from './run-outcome.js';
+export { splitCommand } from './split-command.js';
 export { isTaskId, TASK_ID_PATTERN, TASK_ID_PATTERN_TEXT } from './task-id.js';
 export type { TokenUsage } from './token-usage.js';
 export {

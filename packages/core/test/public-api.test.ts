@@ -26,6 +26,7 @@ it('@program-nova/core', async () => {
     'isTaskId',
     'logFileName',
     'oneLine',
+    'splitCommand',
     'tailLines',
     'totalTokens',
     'usageIsZero',

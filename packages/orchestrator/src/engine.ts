@@ -183,6 +183,7 @@ export class RunEngine {
       const state = this.session.state();
       const all = Object.values(state.tasks).every((t) => t.status === 'completed');
       const outcome = this.phase.outcome(all);
+      const merged = all ? await this.#mergeResult() : null;
       await this.session.record({ type: 'run_finished', at: now(), completed: all, outcome });
       await this.session.close();
       const halt = this.phase.halt;
@@ -193,6 +194,7 @@ export class RunEngine {
         costUsd: this.spend.total(this.attempts.values()),
         ...(this.signal ? { signal: this.signal } : {}),
         ...(halt?.reason === 'aborted' ? { error: halt.error } : {}),
+        ...(merged ?? {}),
       };
       this.phase.phase = 'idle';
       this.emit('run:finished', result);
@@ -200,6 +202,32 @@ export class RunEngine {
     } catch (e) {
       this.phase.phase = 'idle';
       this.onFatal(e);
+    }
+  }
+
+  /**
+   * Worktree mode, every task completed: the work of the tasks nothing depends on is merged into
+   * the result branch (by the executor: the orchestrator runs no git). A conflict is reported, not
+   * fatal: every task's own branch stands.
+   */
+  async #mergeResult(): Promise<Pick<RunResult, 'resultBranch' | 'resultError'> | null> {
+    const workspace = this.session.state().project.workspace;
+    if (!workspace || !this.settings.worktrees || !this.executor.mergeResult) return null;
+    const state = this.session.state();
+    const sinks = [...this.schedule.tasks.keys()]
+      .filter((id) => (this.schedule.dependents.get(id) ?? []).length === 0)
+      .flatMap((id) => {
+        const head = state.tasks[id]?.git?.head;
+        return head ? [{ id, head }] : [];
+      });
+    try {
+      const result = await this.executor.mergeResult({ sinks, base: workspace.base });
+      await this.session.record({ type: 'result_merged', at: now(), ...result });
+      return { resultBranch: result };
+    } catch (e) {
+      const text = `the result branch could not be made: ${message(e)}`;
+      this.warn('RESULT_CONFLICT', text);
+      return { resultError: text };
     }
   }
 

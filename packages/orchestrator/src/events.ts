@@ -21,6 +21,10 @@ export interface RunResult {
   signal?: NodeJS.Signals;
   /** For outcome 'aborted': what stopped the run (code ENVIRONMENT, naming the folder). */
   error?: OrchestratorError;
+  /** Worktree mode, every task completed: the result branch holding all their work. */
+  resultBranch?: { branch: string; head: string };
+  /** Worktree mode: why the result branch could not be made (a merge conflict between sinks). */
+  resultError?: string;
 }
 
 export interface TaskStartedEvent {

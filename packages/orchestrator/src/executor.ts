@@ -26,6 +26,25 @@ export interface TaskRunSpec {
   timeoutMs?: number;
   /** Absolute path of the state file (exposed to the worker, used to recognise it on reap). */
   stateFile: string;
+  /**
+   * Worktree mode: the run's base commit and the head commit each dependency completed with (in
+   * plan order; a dependency without a recorded head counts as part of the base). An executor that
+   * works in worktrees starts the attempt from these; others ignore it.
+   */
+  workspace?: { base: string; dependencies: { id: string; branch: string; head: string }[] };
+  /** The command (argv template) that checks the work after the agent exits 0, if any. */
+  verify?: readonly string[];
+  /** Why the previous attempt was rejected (a failed verify), for the agent's prompt. */
+  previousFailure?: string;
+}
+
+/** A task's git work once it completed (worktree mode). */
+export interface ExecutionGit {
+  branch: string;
+  /** The commit it started from. */
+  base: string;
+  head: string;
+  files: { path: string; added: number | null; removed: number | null }[];
 }
 
 /** Live token totals of a running attempt (totals so far, not deltas). */
@@ -47,6 +66,8 @@ export interface ExecutionSuccess {
   logIncomplete?: string | null;
   /** What the agent reported when it finished (its final result text), if anything. */
   resultText?: string | null;
+  /** Worktree mode: the branch, start point, head and changed files of the task's work. */
+  git?: ExecutionGit;
 }
 
 export interface ExecutionFailure {
@@ -148,6 +169,15 @@ export interface Executor {
    * is opened, before anything starts, while this orchestrator holds the state's lease.
    */
   reapStrays?(stateFile: string): Promise<ReapResult & { taskIds: string[] }>;
+  /**
+   * Optional, worktree mode: once every task completed, merge the heads of the tasks nothing
+   * depends on into the run's result branch. Rejects (naming the conflicting files and tasks)
+   * when they cannot be merged; nothing of the user's is touched either way.
+   */
+  mergeResult?(input: {
+    sinks: { id: string; head: string }[];
+    base: string;
+  }): Promise<{ branch: string; head: string }>;
 }
 
 /** The outcome of an attempt that failed before anything ran (no usage, no duration). */

@@ -1,5 +1,6 @@
+// Kept for programs that took it from here; it lives in @program-nova/core.
+export { splitCommand } from '@program-nova/core';
 export { backoffDelay } from './backoff.js';
-export { splitCommand } from './command.js';
 export {
   isOrchestratorError,
   type OrchestratorDiagnostic,

@@ -64,6 +64,35 @@ function specFor(engine: RunEngine, task: Task, attempt: number, workerId: strin
     ...(settings.model !== undefined ? { model: settings.model } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     stateFile: engine.stateFile,
+    ...workspaceSpec(engine, task),
+  };
+}
+
+/**
+ * Worktree mode: the base and each dependency's recorded head (the executor prepares the worktree
+ * from them), the verify command, and what rejected the previous attempt.
+ */
+function workspaceSpec(engine: RunEngine, task: Task): Partial<TaskRunSpec> {
+  const state = engine.session.state();
+  const recorded = state.project.workspace;
+  const verify = task.verify ?? engine.settings.verify;
+  const last = state.tasks[task.id];
+  return {
+    ...(engine.settings.worktrees && recorded
+      ? {
+          workspace: {
+            base: recorded.base,
+            dependencies: task.dependsOn.flatMap((d) => {
+              const git = state.tasks[d]?.git;
+              return git ? [{ id: d, branch: git.branch, head: git.head }] : [];
+            }),
+          },
+        }
+      : {}),
+    ...(verify ? { verify } : {}),
+    ...(last?.failure_kind === 'verify_failed' && last.error
+      ? { previousFailure: last.error }
+      : {}),
   };
 }
 

@@ -9,7 +9,6 @@ import {
   startWorker,
   type WorkerHost,
   type WorkerProcess,
-  type WorkerResult,
 } from '@program-nova/worker';
 import type {
   Execution,
@@ -20,8 +19,9 @@ import type {
   RecordedAttempt,
   TaskRunSpec,
 } from './executor.js';
-import { spawnErrorOutcome } from './executor.js';
 import { findTaskProcesses, ownProcessGroup, type ProcInfo } from './proc-scan.js';
+import { forwardWorkerEvents, toOutcome, unexpected } from './worker-outcome.js';
+import { WorkspaceExecution, type WorktreeSetup } from './workspace-execution.js';
 
 export interface LocalExecutorOptions {
   /** Folder for `<id>.log` files. */
@@ -46,6 +46,11 @@ export interface LocalExecutorOptions {
    * forks the spawning process, which costs more the more memory it holds. Owned by the caller.
    */
   host?: WorkerHost;
+  /**
+   * Worktree mode: each attempt whose spec carries `workspace` runs in its own git worktree
+   * (see WorkspaceExecution), and mergeResult() makes the result branch.
+   */
+  worktrees?: WorktreeSetup;
 }
 
 const DEFAULT_REAP_GRACE_MS = 3000;
@@ -59,14 +64,7 @@ class LocalExecution implements Execution {
   constructor(worker: WorkerProcess) {
     this.#worker = worker;
     this.taskId = worker.taskId;
-    worker.on('spawn', () => this.#events.emit('started'));
-    worker.on('tokens', (u) =>
-      this.#events.emit('tokens', { usage: u.usage, costUsd: u.costUsd, model: u.model }),
-    );
-    worker.on('init', (info: { model?: string | null }) =>
-      this.#events.emit('init', { model: info.model ?? null }),
-    );
-    worker.on('activity', (line: string) => this.#events.emit('activity', line));
+    forwardWorkerEvents(worker, this.#events);
     this.done = worker.done.then(toOutcome, (err: unknown) => unexpected(err));
   }
 
@@ -104,47 +102,6 @@ class LocalExecution implements Execution {
   }
 }
 
-function toOutcome(result: WorkerResult): ExecutionOutcome {
-  if (result.ok) {
-    return {
-      ok: true,
-      usage: result.usage,
-      costUsd: result.costUsd,
-      model: result.model,
-      durationMs: result.durationMs,
-      logIncomplete: result.logIncomplete,
-      resultText: result.resultText,
-    };
-  }
-  const e = result.error;
-  return {
-    ...(e.environment ? { environment: { path: e.path, errno: e.errno } } : {}),
-    logIncomplete: result.logIncomplete,
-    ok: false,
-    kind: e.kind,
-    message: e.message,
-    exitCode: e.exitCode,
-    signal: e.signal,
-    timedOut: e.timedOut,
-    retryable: e.retryable,
-    resetAt: e.resetAt,
-    usage: result.usage,
-    costUsd: result.costUsd,
-    model: result.model,
-    durationMs: result.durationMs,
-    cause: e,
-  };
-}
-
-/** The worker promises `done` never rejects; if it ever does, that is a spawn-level failure. */
-function unexpected(err: unknown): ExecutionOutcome {
-  return spawnErrorOutcome(
-    `worker failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`,
-    true,
-    err,
-  );
-}
-
 export class LocalExecutor implements Executor {
   readonly options: LocalExecutorOptions;
 
@@ -153,19 +110,41 @@ export class LocalExecutor implements Executor {
   }
 
   start(spec: TaskRunSpec): Execution {
-    const { host, ...defaults } = this.options;
+    const { host, worktrees, ...defaults } = this.options;
     const start = host ? (w: StartWorkerOptions) => host.start(w) : startWorker;
+    const deps = new Map(spec.workspace?.dependencies.map((d) => [d.id, d]) ?? []);
     // Options left undefined mean "the worker's default" to startWorker, as if left out.
-    const worker = start({
+    const options: StartWorkerOptions = {
       ...defaults,
       task: spec.task,
       project: spec.project,
-      dependencies: spec.dependencies,
+      dependencies: spec.dependencies.map((d) => ({
+        ...d,
+        branch: deps.get(d.id)?.branch ?? null,
+        head: deps.get(d.id)?.head ?? null,
+      })),
       model: spec.task.model ?? spec.model ?? defaults.model,
       stateFile: spec.stateFile,
       timeoutMs: spec.timeoutMs,
-    });
-    return new LocalExecution(worker);
+    };
+    if (worktrees && spec.workspace) {
+      return new WorkspaceExecution(
+        { ...spec, workspace: spec.workspace },
+        options,
+        start,
+        worktrees,
+      );
+    }
+    return new LocalExecution(start(options));
+  }
+
+  async mergeResult(input: {
+    sinks: { id: string; head: string }[];
+    base: string;
+  }): Promise<{ branch: string; head: string }> {
+    const worktrees = this.options.worktrees;
+    if (!worktrees) throw new Error('this executor does not work in worktrees');
+    return worktrees.workspaces.mergeResult(input);
   }
 
   async reap(attempt: RecordedAttempt): Promise<ReapResult> {

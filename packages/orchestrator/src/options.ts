@@ -2,13 +2,14 @@
  * The orchestrator's options, their checks and defaults. Every mistake a caller can make with them
  * is an INVALID_OPTIONS error thrown by the constructor, before anything is opened or started.
  */
+import { splitCommand } from '@program-nova/core';
 import type { Cascade } from '@program-nova/parser';
 import type { PricingTable } from '@program-nova/state';
 import type { WorkerHost } from '@program-nova/worker';
-import { splitCommand } from './command.js';
 import { OrchestratorError } from './errors.js';
 import type { Executor } from './executor.js';
 import { LocalExecutor } from './local-executor.js';
+import type { WorktreeSetup } from './workspace-execution.js';
 
 export interface OrchestratorOptions {
   /** Path of CASCADE.md. Read and parsed (synchronously) by the constructor unless `cascade` is given. */
@@ -77,6 +78,17 @@ export interface OrchestratorOptions {
    * are run again, with everything that depends on them (default false: they are only reported).
    */
   rerunChanged?: boolean;
+  /**
+   * Worktree mode (for the default LocalExecutor): each task runs in its own git worktree from
+   * its dependencies' merged work (see @program-nova/workspace). `base` is the commit tasks without
+   * dependencies start from: recorded in the state by the first run, kept by later ones.
+   */
+  worktrees?: WorktreeSetup & { repo: string; base: string; baseBranch: string | null };
+  /**
+   * A command (argv template, or a string split without a shell) that checks a task's work after
+   * its agent exits 0; a task's `Verify` column wins. Non-zero: the attempt fails `verify_failed`.
+   */
+  verify?: string | readonly string[];
 }
 
 export interface RunOptions {
@@ -109,6 +121,11 @@ export interface Settings {
   milestonesFile: string | undefined;
   replan: boolean;
   rerunChanged: boolean;
+  verify: readonly string[] | undefined;
+  /** Worktree mode: what the first run records as the state's workspace. */
+  worktrees:
+    | { repo: string; base: string; baseBranch: string | null; branchPrefix: string }
+    | undefined;
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -168,20 +185,37 @@ export function resolveSettings(o: OrchestratorOptions): Settings {
     milestonesFile: o.milestonesFile,
     replan: o.replan === true,
     rerunChanged: o.rerunChanged === true,
+    verify: argvOption('verify', o.verify),
+    worktrees: o.worktrees && {
+      repo: o.worktrees.repo,
+      base: o.worktrees.base,
+      baseBranch: o.worktrees.baseBranch,
+      branchPrefix: `nova/${o.worktrees.workspaces.projectSlug}`,
+    },
   };
+}
+
+/** A command option given as argv or as one string split without a shell. */
+function argvOption(
+  name: string,
+  value: string | readonly string[] | undefined,
+): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  let argv: readonly string[];
+  try {
+    argv = typeof value === 'string' ? splitCommand(value) : value;
+  } catch (e) {
+    throw new OrchestratorError('INVALID_OPTIONS', `${name}: ${message(e)}`);
+  }
+  if (argv.length === 0 || argv[0] === '') {
+    throw new OrchestratorError('INVALID_OPTIONS', `${name} is empty`);
+  }
+  return argv;
 }
 
 /** The executor the options ask for: theirs, or local processes built from the worker options. */
 export function executorFor(o: OrchestratorOptions, logsDir: string): Executor {
-  let command: readonly string[] | undefined;
-  try {
-    command = typeof o.workerCommand === 'string' ? splitCommand(o.workerCommand) : o.workerCommand;
-  } catch (e) {
-    throw new OrchestratorError('INVALID_OPTIONS', message(e));
-  }
-  if (command !== undefined && command.length === 0) {
-    throw new OrchestratorError('INVALID_OPTIONS', 'workerCommand is empty');
-  }
+  const command = argvOption('workerCommand', o.workerCommand);
   if (o.executor) return o.executor;
   return new LocalExecutor({
     logsDir,
@@ -194,5 +228,6 @@ export function executorFor(o: OrchestratorOptions, logsDir: string): Executor {
     maxLogBytes: o.maxLogBytes,
     killGraceMs: o.killGraceMs,
     host: o.workerHost,
+    ...(o.worktrees ? { worktrees: o.worktrees } : {}),
   });
 }

@@ -29,6 +29,7 @@ export async function openRun(engine: RunEngine, cascadeFile: string | null): Pr
     refuseForeignState(engine, store.state);
     await session.adopt(store);
     await reconcilePlan(engine);
+    await openWorkspace(engine);
     engine.milestones = milestonesOf(milestonesText, settings.milestonesFile, store.state);
     await reapSurvivors(engine);
     engine.spend.resetFrom(store.state);
@@ -38,6 +39,33 @@ export async function openRun(engine: RunEngine, cascadeFile: string | null): Pr
     if (session.isOpen) await session.abandon();
     else await store.close().catch(() => {});
     throw e instanceof OrchestratorError ? e : fromStateError(e);
+  }
+}
+
+/**
+ * Worktree mode: the first run records the repository and base commit; later runs keep them (a
+ * resumed run goes on from the same base, whatever HEAD is now).
+ */
+async function openWorkspace(engine: RunEngine): Promise<void> {
+  const wanted = engine.settings.worktrees;
+  if (!wanted) return;
+  const recorded = engine.session.state().project.workspace;
+  if (!recorded) {
+    await engine.session.record({
+      type: 'workspace_opened',
+      at: now(),
+      repo: wanted.repo,
+      base: wanted.base,
+      base_branch: wanted.baseBranch,
+      branch_prefix: wanted.branchPrefix,
+    });
+    return;
+  }
+  if (recorded.repo !== wanted.repo) {
+    engine.warn(
+      'WORKSPACE_MOVED',
+      `this state was started in the repository ${recorded.repo}, not ${wanted.repo}: tasks start from its recorded base ${recorded.base.slice(0, 12)}`,
+    );
   }
 }
 

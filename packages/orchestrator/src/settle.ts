@@ -62,6 +62,7 @@ async function completed(engine: RunEngine, a: Attempt, o: ExecutionSuccess, spe
     ...(o.filesChanged !== undefined ? { files_changed: o.filesChanged } : {}),
     ...(o.logIncomplete ? { log_incomplete: o.logIncomplete } : {}),
     ...(o.resultText ? { result_text: clip(o.resultText, RESULT_TEXT_KEPT) } : {}),
+    ...(o.git ? { git: o.git } : {}),
   });
   // Only now, with the completion in the journal, may dependents become ready.
   engine.release(a);

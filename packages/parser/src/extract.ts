@@ -6,7 +6,7 @@
 import { isTaskId, TASK_ID_PATTERN_TEXT } from '@program-nova/core';
 import type { Heading, Table, TableCell } from 'mdast';
 import { cellStart, cellText, inlineText, type Point } from './cell-text.js';
-import { isNone, parseModel, parseRetries, parseTimeout } from './fields.js';
+import { isNone, parseModel, parseRetries, parseTimeout, parseVerify } from './fields.js';
 import type { Block } from './markdown-blocks.js';
 import type { Diagnostic, Warning } from './types.js';
 
@@ -30,6 +30,7 @@ export interface RawTask {
   model?: string;
   timeoutMs?: number;
   retries?: number;
+  verify?: string[];
 }
 
 export interface Extracted {
@@ -299,7 +300,9 @@ export function extract(
               ? parseTimeout(value)
               : field.known === 'retries'
                 ? parseRetries(value)
-                : undefined;
+                : field.known === 'verify'
+                  ? parseVerify(value)
+                  : undefined;
         if (parsed === undefined || field.claimed) continue;
         if (!parsed.ok) {
           errors.push({
@@ -310,6 +313,7 @@ export function extract(
         } else if (parsed.value !== undefined) {
           if (field.known === 'model') task.model = parsed.value as string;
           else if (field.known === 'timeout') task.timeoutMs = parsed.value as number;
+          else if (field.known === 'verify') task.verify = parsed.value as string[];
           else task.retries = parsed.value as number;
         }
       }
@@ -353,11 +357,14 @@ interface Columns {
   fields: {
     index: number;
     header: string;
-    known?: 'model' | 'timeout' | 'retries';
+    known?: KnownField;
     claimed: boolean;
   }[];
   duplicates: { text: string; at: Point }[];
 }
+
+const KNOWN_FIELDS = ['model', 'timeout', 'retries', 'verify'] as const;
+type KnownField = (typeof KNOWN_FIELDS)[number];
 
 function readHeader(table: Table): Columns {
   const columns: Columns = { headers: [], fields: [], duplicates: [] };
@@ -375,8 +382,10 @@ function readHeader(table: Table): Columns {
       return;
     }
     if (text === '') return;
-    const known = key === 'model' || key === 'timeout' || key === 'retries' ? key : undefined;
-    // A second Model/Timeout/Retries column is kept in fields but does not override the first.
+    const known = (KNOWN_FIELDS as readonly string[]).includes(key)
+      ? (key as KnownField)
+      : undefined;
+    // A second Model/Timeout/Retries/Verify column is kept in fields but does not override the first.
     const claimed = known !== undefined && seenKnown.has(known);
     if (known !== undefined) seenKnown.add(known);
     columns.fields.push({ index, header: text, ...(known ? { known } : {}), claimed });

@@ -1,3 +1,5 @@
+import { splitCommand } from '@program-nova/core';
+
 /** Reading the well-known optional columns: `Model`, `Timeout`, `Retries`. */
 
 export type FieldResult<T> = { ok: true; value: T | undefined } | { ok: false; reason: string };
@@ -69,6 +71,23 @@ export function parseRetries(text: string): FieldResult<number> {
   if (!digits || t.length > 6)
     return { ok: false, reason: 'expected a whole number of retries, e.g. 2' };
   return { ok: true, value: Number(t) };
+}
+
+/**
+ * A command run to check a task's work (`npm test`, `sh -c 'make && make check'`), split into
+ * arguments the way worker commands are (quotes and `\` honoured, never a shell). Empty, `-` or
+ * `none` means the run's verify command, if any.
+ */
+export function parseVerify(text: string): FieldResult<string[]> {
+  const t = text.trim();
+  if (isNone(t)) return { ok: true, value: undefined };
+  let argv: string[];
+  try {
+    argv = splitCommand(t);
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+  return { ok: true, value: argv };
 }
 
 /** Any non-empty text; `-` or `none` means the default model. */

@@ -84,6 +84,7 @@ export function parseWith(source: string, options: ParseOptions, strategy: Strat
     };
     if (raw.model !== undefined) task.model = raw.model;
     if (raw.timeoutMs !== undefined) task.timeoutMs = raw.timeoutMs;
+    if (raw.verify !== undefined) task.verify = raw.verify;
     if (raw.retries !== undefined) task.retries = raw.retries;
     return task;
   });

@@ -13,7 +13,7 @@ export type DiagnosticCode =
   | 'E_MISSING_COLUMN'
   | 'E_TABLE_OUTSIDE_GROUP'
   | 'E_NO_TASKS'
-  /** A well-known column (`Timeout`, `Retries`) holds a value that cannot be read. */
+  /** A well-known column (`Timeout`, `Retries`, `Verify`) holds a value that cannot be read. */
   | 'E_INVALID_FIELD';
 
 /** Codes of things worth saying that do not make a plan invalid. */
@@ -59,6 +59,11 @@ export interface Task {
   timeoutMs?: number;
   /** From a `Retries` column: extra attempts after the first. */
   retries?: number;
+  /**
+   * From a `Verify` column: the command (as argv) that checks the task's work after its agent exits
+   * 0, run without a shell; it wins over the run's verify command.
+   */
+  verify?: string[];
 }
 
 export interface HierarchyGroup {

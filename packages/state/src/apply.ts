@@ -26,6 +26,8 @@ const ALL_TRANSITIONS = new Set<TransitionType>([
   'plan_reconciled',
   'milestone_reached',
   'warning',
+  'workspace_opened',
+  'result_merged',
 ]);
 
 /** How many plan changes and warnings the state keeps (the latest). */
@@ -65,6 +67,12 @@ export function transitionProblem(t: unknown): string | null {
   }
   if (r.type === 'warning' && (typeof r.code !== 'string' || typeof r.message !== 'string')) {
     return 'warning: "code" and "message" must be strings';
+  }
+  if (r.type === 'workspace_opened' && (typeof r.repo !== 'string' || typeof r.base !== 'string')) {
+    return 'workspace_opened: "repo" and "base" must be strings';
+  }
+  if (r.type === 'result_merged' && (typeof r.branch !== 'string' || typeof r.head !== 'string')) {
+    return 'result_merged: "branch" and "head" must be strings';
   }
   return null;
 }
@@ -247,6 +255,7 @@ export function applyTransition(state: CascadeState, t: Transition | JournalEntr
       noteLogIncomplete(task, t.log_incomplete);
       if (t.result_text) task.result_text = t.result_text;
       else delete task.result_text;
+      if (t.git) task.git = structuredClone(t.git);
       if (t.commit_sha !== undefined) task.commit_sha = t.commit_sha;
       if (t.files_changed !== undefined)
         task.files_changed = t.files_changed === null ? null : [...t.files_changed];
@@ -292,6 +301,20 @@ export function applyTransition(state: CascadeState, t: Transition | JournalEntr
       task.completed_at = null;
       break;
     }
+    case 'workspace_opened':
+      // The first run's base stands: a resumed run keeps working from it.
+      state.project.workspace ??= {
+        repo: t.repo,
+        base: t.base,
+        base_branch: t.base_branch,
+        branch_prefix: t.branch_prefix,
+      };
+      break;
+    case 'result_merged':
+      if (state.project.workspace) {
+        state.project.workspace.result = { branch: t.branch, head: t.head, at: t.at };
+      }
+      break;
     case 'warning':
       keepLatest(state.warnings, { at: t.at, code: t.code, message: t.message }, WARNINGS_KEPT);
       break;

@@ -24,6 +24,38 @@ export interface ProjectState {
   outcome?: RunOutcome | null;
   /** When the last run ended (set together with `outcome`). */
   ended_at?: string | null;
+  /** Set once a run works in git worktrees: where, and from which commit (kept by later runs). */
+  workspace?: WorkspaceRecord;
+}
+
+/** A run's git workspace: the repository, the commit every task without dependencies starts from. */
+export interface WorkspaceRecord {
+  /** The repository's root folder. */
+  repo: string;
+  /** The commit HEAD pointed at when the first run started. */
+  base: string;
+  /** The branch HEAD was on then (null when detached). */
+  base_branch: string | null;
+  /** `nova/<slug>`: every task branch is `<prefix>/tasks/<id>`. */
+  branch_prefix: string;
+  /** The result branch, once every task completed and their work merged. */
+  result?: { branch: string; head: string; at: string } | null;
+}
+
+/** A file a task changed, with its line counts (null for a binary file). */
+export interface ChangedFile {
+  path: string;
+  added: number | null;
+  removed: number | null;
+}
+
+/** A completed task's git work: its branch, where it started, its head and what it changed. */
+export interface TaskGit {
+  branch: string;
+  /** The commit the task started from (the base, a dependency's head, or a merge of several). */
+  base: string;
+  head: string;
+  files: ChangedFile[];
 }
 
 export interface GraphTask {
@@ -94,6 +126,8 @@ export interface TaskState {
    * the prompts of the tasks that depend on it.
    */
   result_text?: string | null;
+  /** In worktree mode, once it completed: its branch, start point, head and changed files. */
+  git?: TaskGit | null;
 }
 
 /** A task the plan no longer has: its last record, kept so that what it spent still counts. */
@@ -205,6 +239,7 @@ export type Transition =
       files_changed?: string[] | null;
       log_incomplete?: string | null;
       result_text?: string | null;
+      git?: TaskGit | null;
     }
   | {
       /**
@@ -242,6 +277,22 @@ export type Transition =
       reason?: string;
     }
   | { type: 'warning'; at: string; code: string; message: string }
+  | {
+      /** The first run in worktree mode: the repository and base commit every later run keeps. */
+      type: 'workspace_opened';
+      at: string;
+      repo: string;
+      base: string;
+      base_branch: string | null;
+      branch_prefix: string;
+    }
+  | {
+      /** Every task completed and the sinks' work was merged into the result branch. */
+      type: 'result_merged';
+      at: string;
+      branch: string;
+      head: string;
+    }
   | { type: 'milestone_reached'; at: string; id: string; name: string; message: string };
 
 export type TransitionType = Transition['type'];

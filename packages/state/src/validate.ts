@@ -12,10 +12,12 @@ import type {
   ProjectState,
   RemovedTask,
   StateGraph,
+  TaskGit,
   TaskState,
   TaskStatus,
   TokenUsage,
   WarningRecord,
+  WorkspaceRecord,
 } from './types.js';
 
 export interface ValidateOptions {
@@ -83,10 +85,54 @@ function checkTask(c: Checker, value: unknown, field: string): TaskState {
     );
   }
   if (obj.result_text !== undefined) task.result_text = c.nullableString(obj, 'result_text', field);
+  if (obj.git !== undefined)
+    task.git = obj.git === null ? null : checkTaskGit(c, obj.git, child(field, 'git'));
   if (obj.log_incomplete !== undefined) {
     task.log_incomplete = c.nullableString(obj, 'log_incomplete', field);
   }
   return task;
+}
+
+function checkWorkspace(c: Checker, value: unknown): WorkspaceRecord {
+  const field = 'project.workspace';
+  const obj = c.object(value, field);
+  const record: WorkspaceRecord = {
+    repo: c.string(obj.repo, child(field, 'repo')),
+    base: c.string(obj.base, child(field, 'base')),
+    base_branch: c.nullableString(obj, 'base_branch', field),
+    branch_prefix: c.string(obj.branch_prefix, child(field, 'branch_prefix')),
+  };
+  if (obj.result !== undefined && obj.result !== null) {
+    const rf = child(field, 'result');
+    const r = c.object(obj.result, rf);
+    const at = c.timestamp(r, 'at', rf);
+    if (at === null) c.fail(child(rf, 'at'), 'is required');
+    record.result = {
+      branch: c.string(r.branch, child(rf, 'branch')),
+      head: c.string(r.head, child(rf, 'head')),
+      at,
+    };
+  } else if (obj.result === null) record.result = null;
+  return record;
+}
+
+function checkTaskGit(c: Checker, value: unknown, field: string): TaskGit {
+  const obj = c.object(value, field);
+  if (!Array.isArray(obj.files)) c.fail(child(field, 'files'), 'must be an array');
+  return {
+    branch: c.string(obj.branch, child(field, 'branch')),
+    base: c.string(obj.base, child(field, 'base')),
+    head: c.string(obj.head, child(field, 'head')),
+    files: obj.files.map((f, i) => {
+      const ff = child(child(field, 'files'), i);
+      const file = c.object(f, ff);
+      return {
+        path: c.string(file.path, child(ff, 'path')),
+        added: c.nullableNumber(file, 'added', ff, { integer: true, min: 0 }),
+        removed: c.nullableNumber(file, 'removed', ff, { integer: true, min: 0 }),
+      };
+    }),
+  };
 }
 
 function checkProject(c: Checker, value: unknown, legacy: boolean): ProjectState {
@@ -123,6 +169,9 @@ function checkProject(c: Checker, value: unknown, legacy: boolean): ProjectState
             obj.outcome === null ? null : c.oneOf(obj.outcome, RUN_OUTCOMES, 'project.outcome'),
         }),
     ...(obj.ended_at === undefined ? {} : { ended_at: c.timestamp(obj, 'ended_at', 'project') }),
+    ...(obj.workspace === undefined || obj.workspace === null
+      ? {}
+      : { workspace: checkWorkspace(c, obj.workspace) }),
   };
 }
 

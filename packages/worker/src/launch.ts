@@ -63,7 +63,13 @@ export function prepareLaunch(o: StartWorkerOptions): Launch {
     project: o.project,
     model: task.model ?? o.model ?? DEFAULT_MODEL,
     prompt: usesPrompt
-      ? buildPrompt({ project: o.project, task, dependencies: o.dependencies })
+      ? buildPrompt({
+          project: o.project,
+          task,
+          dependencies: o.dependencies,
+          workspace: o.workspace,
+          previousFailure: o.previousFailure,
+        })
       : '',
   };
   const argv = Object.freeze(expandTemplate(template, values));

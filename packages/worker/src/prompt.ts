@@ -23,6 +23,8 @@ export function buildPrompt(input: PromptInput): string {
       for (const d of deps) {
         const about = d.description.trim() === '' ? '' : ` - ${d.description}`;
         lines.push(`- ${d.id}: ${d.name}${about}`);
+        if (d.branch && d.head)
+          lines.push(`  Its work: branch ${d.branch}, commit ${short(d.head)}`);
         const report = d.resultText?.trim() ?? '';
         if (report !== '') {
           lines.push('  When it finished, it reported:');
@@ -33,10 +35,33 @@ export function buildPrompt(input: PromptInput): string {
       for (const id of depIds) lines.push(`- ${id}`);
     }
   }
+  const ws = input.workspace;
+  if (ws) {
+    lines.push(
+      '',
+      `You work in a git worktree of your own, on branch ${ws.branch}, starting from commit`,
+      `${short(ws.startPoint)}${depIds.length > 0 ? ', which already holds the work of the tasks above' : ''}.`,
+      'Commit as you like; whatever you leave uncommitted is committed for you when you exit.',
+    );
+  }
+  const previous = input.previousFailure?.trim() ?? '';
+  if (previous !== '') {
+    lines.push(
+      '',
+      'A previous attempt at this task was rejected, and its work is still in this directory:',
+      ...previous.split(/\r?\n/).map((l) => (l === '' ? '' : `    ${l}`)),
+      'Fix what it reports.',
+    );
+  }
   lines.push(
     '',
     'Do this task in the current working directory. Keep to its scope, and leave the code',
     'building and its tests passing. When you are done, say briefly what you changed.',
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** Commits as people quote them: the first 12 characters. */
+function short(sha: string): string {
+  return sha.slice(0, 12);
 }

@@ -20,6 +20,10 @@ export interface StartWorkerOptions {
   project: string;
   /** The task's dependencies (for the prompt): their IDs, names, descriptions and reports. */
   dependencies?: readonly DependencyInfo[];
+  /** The git worktree the task works in, for the prompt (cwd is where it runs). */
+  workspace?: WorkspaceInfo;
+  /** Why the previous attempt was rejected (a failed verify and its output), for the prompt. */
+  previousFailure?: string;
   /** argv template; placeholders `{id} {name} {description} {branch} {group} {project} {model} {prompt}`. Default: DEFAULT_COMMAND. */
   command?: readonly string[];
   /** stdin template (same placeholders); default '{prompt}'. `null`: stdin is closed at once. */
@@ -53,6 +57,17 @@ export interface StartWorkerOptions {
 export interface DependencyInfo extends Pick<WorkerTask, 'id' | 'name' | 'description'> {
   /** What its agent reported when it finished (its WorkerSuccess.resultText), quoted in the prompt. */
   resultText?: string | null;
+  /** Its git branch and head commit, when the run works in worktrees. */
+  branch?: string | null;
+  head?: string | null;
+}
+
+/** A task's own git worktree, as the prompt describes it. */
+export interface WorkspaceInfo {
+  /** The branch checked out in the worktree. */
+  branch: string;
+  /** The commit the task starts from. */
+  startPoint: string;
 }
 
 /** Values for the argv/stdin template placeholders (`{id}`, `{name}`, ...). */
@@ -65,6 +80,8 @@ export interface PromptInput {
     dependsOn?: readonly string[];
   };
   dependencies?: readonly DependencyInfo[];
+  workspace?: WorkspaceInfo;
+  previousFailure?: string;
 }
 
 /** What the agent's `result` event said. */

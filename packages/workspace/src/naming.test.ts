@@ -1,13 +1,8 @@
+import { TASK_ID_PATTERN } from '@program-nova/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { WorkspaceError } from './errors.js';
-import {
-  MAX_SLUG_LENGTH,
-  projectSlug,
-  resultBranch,
-  TASK_ID_PATTERN,
-  taskBranch,
-} from './naming.js';
+import { MAX_SLUG_LENGTH, projectSlug, resultBranch, taskBranch } from './naming.js';
 
 describe('projectSlug', () => {
   it('makes readable slugs', () => {

@@ -1,10 +1,8 @@
 /** Branch names, built only from validated task ids and project slugs. */
+import { isTaskId, TASK_ID_PATTERN_TEXT } from '@program-nova/core';
 import { WorkspaceError } from './errors.js';
 import type { GitOptions } from './git.js';
 import { git } from './git.js';
-
-/** The parser's task id rule; it also keeps `/`, spaces and shell characters out of branch names. */
-export const TASK_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** The longest slug projectSlug returns: branch names stay readable and well under path limits. */
 export const MAX_SLUG_LENGTH = 48;
@@ -30,10 +28,11 @@ export function projectSlug(projectName: string): string {
 
 /** INVALID_TASK_ID unless `taskId` follows the task id rule. */
 export function assertTaskId(taskId: unknown): asserts taskId is string {
-  if (typeof taskId !== 'string' || !TASK_ID_PATTERN.test(taskId)) {
+  // The task id rule also keeps `/`, spaces and shell characters out of branch names.
+  if (!isTaskId(taskId)) {
     throw new WorkspaceError(
       'INVALID_TASK_ID',
-      `${JSON.stringify(taskId)} is not a task id (expected [A-Za-z0-9][A-Za-z0-9._-]*)`,
+      `${JSON.stringify(taskId)} is not a task id (expected ${TASK_ID_PATTERN_TEXT})`,
     );
   }
 }

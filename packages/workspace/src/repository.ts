@@ -1,6 +1,6 @@
 /** Is this a repository worktree mode can use, and what state is the user's tree in? */
 import { realpathSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { WorkspaceError } from './errors.js';
 import { cleanEnvironment, git } from './git.js';
 
@@ -27,6 +27,11 @@ export interface RepositoryInfo {
 export interface InspectOptions {
   /** The environment git runs with (PATH finds git); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Paths (absolute, or relative to `dir`) whose changes do not make the tree dirty: the caller's
+   * own files inside the repository (a state file beside the plan, its logs).
+   */
+  ignore?: readonly string[];
 }
 
 /** `2.39.5` from `git version 2.39.5` (also `2.39.5.windows.1`, `2.39.3 (Apple Git-145)`). */
@@ -122,7 +127,21 @@ export async function inspectRepository(
   }
   const [branch, status] = await Promise.all([
     git(['symbolic-ref', '-q', '--short', 'HEAD'], { cwd: root, env, ok: [1] }),
-    git(['status', '--porcelain', '-z', '--untracked-files=normal'], { cwd: root, env }),
+    git(
+      [
+        'status',
+        '--porcelain',
+        '-z',
+        '--untracked-files=normal',
+        '--',
+        '.',
+        // Literal pathspecs: a caller's path is never read as a glob or magic.
+        ...(options.ignore ?? []).map(
+          (p) => `:(exclude,literal)${relative(root, resolve(cwd, p)) || '.'}`,
+        ),
+      ],
+      { cwd: root, env },
+    ),
   ]);
   return {
     root,

@@ -1,5 +1,13 @@
 /** inspectRepository, and the typed errors of a repository (or git) worktree mode cannot use. */
-import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -132,5 +140,20 @@ describe('inspectRepository', () => {
     symlinkSync(repo.root, link);
     const info = await inspectRepository(link);
     expect(info.root).toBe(realpathSync(repo.root));
+  });
+});
+
+describe('inspectRepository ignore', () => {
+  it("the caller's own files do not make the tree dirty", async () => {
+    repo = makeRepo();
+    const root = repo.root;
+    writeFileSync(join(root, 'cascade_state.json'), '{}');
+    mkdirSync(join(root, 'logs'));
+    writeFileSync(join(root, 'logs', 'A.log'), 'x');
+    const ignore = [join(root, 'cascade_state.json'), 'logs'];
+    expect((await inspectRepository(root)).dirty).toBe(true);
+    expect((await inspectRepository(root, { ignore })).dirty).toBe(false);
+    writeFileSync(join(root, 'new.ts'), 'x');
+    expect((await inspectRepository(root, { ignore })).dirty).toBe(true);
   });
 });

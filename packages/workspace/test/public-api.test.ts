@@ -8,7 +8,6 @@ describe('public API', () => {
       'MAX_SLUG_LENGTH',
       'MIN_GIT_VERSION',
       'NOVA_IDENTITY',
-      'TASK_ID_PATTERN',
       'VERIFY_TAIL_BYTES',
       'VERIFY_TAIL_LINES',
       'WorkspaceError',

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, readdirSync } from 'node:fs';
 import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -39,6 +40,9 @@ export const demoCommand: Command = {
     'Copies the example plan (a 16-task "Todo API" in 3 branches) into a fresh folder and runs it',
     'with the simulated agent (no real agent, no cost) at 3 workers, serving the dashboard; the URL',
     'is printed first. Each simulated task takes about 3 s (SIM_DURATION_MS changes it).',
+    'The folder is made a git repository (when git is installed), so every task works in a git',
+    'worktree of its own: its branch and changed files show in the summary and the dashboard, and',
+    'the result branch holds all of them at the end.',
     'When the run ends on a terminal the dashboard stays up until Ctrl-C; otherwise (or with',
     "--exit) nova exits with the run's exit code. The folder is kept, so `nova status --state",
     '<dir>/cascade_state.json` and `nova logs` work afterwards.',
@@ -79,6 +83,7 @@ export const demoCommand: Command = {
     const planFile = join(dir, 'CASCADE.md');
     await copyFile(demoPlanSource(), planFile);
     await writeFile(join(dir, 'milestones.yaml'), DEMO_MILESTONES);
+    const git = makeDemoRepository(dir, ctx.env);
 
     const requested = parsePort(ctx.values.port as string | undefined, 'demo');
     const port = requested ?? ((await isFree(DEFAULT_PORT)) ? DEFAULT_PORT : 0);
@@ -98,6 +103,8 @@ export const demoCommand: Command = {
       replan: false,
       rerunChanged: false,
       maxLogBytes: undefined,
+      workspace: undefined,
+      verify: undefined,
       port,
       host: typeof ctx.values.host === 'string' ? ctx.values.host : '127.0.0.1',
     };
@@ -106,12 +113,40 @@ export const demoCommand: Command = {
       workerEnv: { ...ctx.env, SIM_DURATION_MS: ctx.env.SIM_DURATION_MS ?? '3000' },
       keepServing: ctx.values.exit !== true,
       intro: [
-        `Demo folder: ${dir}`,
+        `Demo folder: ${dir}${git ? ' (a new git repository: each task works on a branch of its own)' : ''}`,
         'Worker: the simulated agent (prints Claude-Code-shaped output, does no real work; its tokens and dollars are invented, nothing is spent)',
       ],
     });
   },
 };
+
+/**
+ * The demo folder as a small git repository (the plan committed), so the run shows worktrees,
+ * branches and diffs. The demo's own files (state, logs) are excluded, not ignored in a file the
+ * user would see. Without git the demo runs in one shared folder. Git runs with argv, no shell.
+ */
+function makeDemoRepository(dir: string, env: NodeJS.ProcessEnv): boolean {
+  const run = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: dir,
+      stdio: 'ignore',
+      env: { ...env, GIT_DIR: undefined, GIT_WORK_TREE: undefined, GIT_TERMINAL_PROMPT: '0' },
+    });
+  try {
+    run('init', '--quiet');
+    run('config', 'user.name', 'Nova demo');
+    run('config', 'user.email', 'demo@program-nova.invalid');
+    appendFileSync(
+      join(dir, '.git', 'info', 'exclude'),
+      '/cascade_state.json*\n/.cascade_state.json.tmp-*\n/logs/\n',
+    );
+    run('add', 'CASCADE.md', 'milestones.yaml');
+    run('commit', '--quiet', '--no-verify', '--no-gpg-sign', '-m', 'The demo plan');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function isFree(port: number): Promise<boolean> {
   return import('node:net').then(

@@ -1,4 +1,5 @@
 import type { Command } from '../core/command.js';
+import { cleanCommand } from './clean.js';
 import { dashboardCommand } from './dashboard.js';
 import { demoCommand } from './demo.js';
 import { initCommand } from './init.js';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   retryCommand,
   unlockCommand,
+  cleanCommand,
   logsCommand,
   dashboardCommand,
   demoCommand,

@@ -24,6 +24,7 @@ import {
   runningTasks,
   usageLine,
 } from '../render/state-report.js';
+import { workLines } from '../run/workspace-mode.js';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -36,7 +37,7 @@ export const statusCommand: Command = {
     'last run ended, the latest plan change, tasks removed from the plan (their spend is in the',
     'totals), completed tasks whose plan entry changed since they ran, logs that could not be',
     'written whole, and the latest warnings.',
-    '--json prints { stateFile, project, runActive, summary, rollup, running, failed, blocked,\nmilestones, removed, changedSinceRun, planChanges, warnings } (runActive: whether the recorded\nrun is alive; null when none is recorded).',
+    '--json prints { stateFile, project, runActive, summary, rollup, running, failed, blocked,\nmilestones, removed, changedSinceRun, planChanges, warnings, workspace, work } (runActive: whether the recorded\nrun is alive; null when none is recorded).',
     'Exit: 0 when the state could be read, 2 when it is missing or unreadable.',
   ].join('\n'),
   examples: ['nova status', 'nova status --state runs/today.json --json | jq .summary'],
@@ -63,6 +64,10 @@ export const statusCommand: Command = {
         changedSinceRun: changedSinceRun(state),
         planChanges: state.plan_changes,
         warnings: state.warnings,
+        workspace: state.project.workspace ?? null,
+        work: Object.entries(state.tasks)
+          .filter(([, t]) => t.git)
+          .map(([id, t]) => ({ id, ...t.git! })),
       };
       ctx.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
       return EXIT.ok;
@@ -146,6 +151,8 @@ function statusText(
     runningLines(state, c, now),
     failureLines(state, c),
     blockedLines(state, c),
+    workLines(state, c, Number.POSITIVE_INFINITY),
+    resultBranchLines(state, c),
     changedLines(state, c),
     removedLines(state, c),
     incompleteLogLines(state, c),
@@ -244,6 +251,14 @@ function incompleteLogLines(state: CascadeState, c: Colors): string[] {
   return [
     c.bold(c.red(`Incomplete logs (${cut.length})`)),
     ...cut.map(([id, t]) => `  ${c.red(terminalText(id))}  ${terminalText(t.log_incomplete)}`),
+  ];
+}
+
+function resultBranchLines(state: CascadeState, c: Colors): string[] {
+  const result = state.project.workspace?.result;
+  if (!result) return [];
+  return [
+    `${c.green('Result')}: every task's work is merged in ${c.bold(terminalText(result.branch))} (${terminalText(result.head.slice(0, 12))}); git merge ${terminalText(result.branch)} takes it`,
   ];
 }
 

@@ -24,6 +24,8 @@ export interface NovaConfig {
   replan?: boolean;
   rerunChanged?: boolean;
   maxLogSize?: string | number;
+  workspace?: string;
+  verify?: string | string[];
 }
 
 type Kind = 'string' | 'number' | 'boolean' | 'path' | 'command' | 'duration' | 'size';
@@ -45,6 +47,8 @@ const KEYS: Record<keyof NovaConfig, Kind> = {
   replan: 'boolean',
   rerunChanged: 'boolean',
   maxLogSize: 'size',
+  workspace: 'string',
+  verify: 'command',
 };
 
 export const CONFIG_FILE = 'nova.config.json';

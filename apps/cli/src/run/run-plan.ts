@@ -4,7 +4,7 @@
  * resolves to the exit code (0 all done, 1 failed/blocked/stopped early, 130 interrupted).
  */
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { formatCost, formatDuration } from '@program-nova/core';
 import { ensureDirectory } from '@program-nova/core/node';
 import { Orchestrator, type RunResult, type WarningEvent } from '@program-nova/orchestrator';
@@ -22,6 +22,7 @@ import { keepHeapTight } from './heap.js';
 import { checkWorkerCommand, type RunSettings } from './settings.js';
 import { createRunView, type RunView } from './view/index.js';
 import { waitForSignal } from './wait.js';
+import { chooseWorkspace, resultLines, workLines, workspaceNotes } from './workspace-mode.js';
 
 export interface RunPlanOptions {
   /** Working directory of the workers (default: nova's). */
@@ -69,7 +70,17 @@ async function runPlanWith(
   if (cascade.warnings.length > 0) {
     ctx.stderr.write(`${diagnosticLines([], cascade.warnings, ctx.colors.stderr).join('\n')}\n`);
   }
-  checkWorkerCommand(settings, options.workerEnv ?? ctx.env, options.workerCwd ?? ctx.cwd);
+  const workerCwd = options.workerCwd ?? ctx.cwd;
+  const workerEnv = options.workerEnv ?? ctx.env;
+  checkWorkerCommand(settings, workerEnv, workerCwd);
+  const workspace = await chooseWorkspace(
+    settings.workspace,
+    workerCwd,
+    workerEnv,
+    settings.stateFile,
+    settings.logsDir ?? join(dirname(settings.stateFile), 'logs'),
+    cascade.projectName,
+  );
 
   const orchestrator = new Orchestrator({
     cascade,
@@ -86,8 +97,10 @@ async function runPlanWith(
     failFast: settings.failFast,
     replan: settings.replan,
     rerunChanged: settings.rerunChanged,
-    cwd: options.workerCwd ?? ctx.cwd,
-    env: options.workerEnv ?? ctx.env,
+    ...(settings.verify ? { verify: settings.verify } : {}),
+    ...(workspace.worktrees ? { worktrees: workspace.worktrees } : {}),
+    cwd: workerCwd,
+    env: workerEnv,
     workerHost,
   });
   // Ctrl-C from here on stops the run cleanly (a second one kills at once).
@@ -132,6 +145,11 @@ async function runPlanWith(
     view.note(
       `${c.bold(project)}: ${cascade.tasks.length} tasks, ${settings.maxWorkers} workers, state ${terminalText(orchestrator.stateFile)}`,
     );
+    const { notes, warnings } = workspaceNotes(workspace, orchestrator.state, c);
+    for (const line of notes) view.note(line);
+    for (const w of warnings) {
+      ctx.stderr.write(`nova: ${ctx.colors.stderr.yellow('warning')}: ${w}\n`);
+    }
     if (server) view.note(`Dashboard: ${c.cyan(server.url)}`);
     result = await orchestrator.run();
   } catch (error) {
@@ -151,6 +169,10 @@ async function runPlanWith(
   const failures = failureLines(state, c);
   const blocked = blockedLines(state, c);
   if (failures.length || blocked.length) lines.push('', ...failures, ...blocked);
+  const work = workLines(state, c);
+  if (work.length) lines.push('', ...work);
+  const merged = resultLines(result, c);
+  if (merged.length) lines.push('', ...merged);
   const next = nextStep(result, state.tasks);
   if (next) lines.push('', next);
   ctx.stdout.write(`${lines.join('\n')}\n`);
@@ -167,8 +189,10 @@ async function runPlanWith(
         : result.outcome === 'aborted'
           ? EXIT.invalid
           : EXIT.tasksFailed;
+  // Every task completed, but their work could not be merged into one result branch.
+  const exitCode = code === EXIT.ok && result.resultError ? EXIT.tasksFailed : code;
   if (server) {
-    if (options.keepServing && ctx.stdout.isTTY === true && code !== EXIT.interrupted) {
+    if (options.keepServing && ctx.stdout.isTTY === true && exitCode !== EXIT.interrupted) {
       ctx.stdout.write(
         `\nThe dashboard stays up at ${c.cyan(server.url)}; press Ctrl-C to quit.\n`,
       );
@@ -176,7 +200,7 @@ async function runPlanWith(
     }
     await server.close();
   }
-  return code;
+  return exitCode;
 }
 
 function headline(

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { splitCommand } from '@program-nova/orchestrator';
+import { splitCommand } from '@program-nova/core';
 import { parseTimeout } from '@program-nova/parser';
 import { DEFAULT_COMMAND } from '@program-nova/worker';
 import { CliError } from '../core/cli-error.js';
@@ -41,7 +41,14 @@ export interface RunSettings {
   rerunChanged: boolean;
   /** Log byte cap per attempt (undefined: the worker's default). */
   maxLogBytes: number | undefined;
+  /** 'worktree' or 'shared' as asked; undefined: worktree inside a git repository, else shared. */
+  workspace: WorkspaceMode | undefined;
+  /** The verify command (argv template), if any. */
+  verify: string[] | undefined;
 }
+
+export const WORKSPACE_MODES = ['worktree', 'shared'] as const;
+export type WorkspaceMode = (typeof WORKSPACE_MODES)[number];
 
 /** The options `nova run` shares with `nova demo` (which fixes some of them). */
 export const RUN_OPTIONS: Record<string, OptionSpec> = {
@@ -90,6 +97,16 @@ export const RUN_OPTIONS: Record<string, OptionSpec> = {
     type: 'string',
     valueName: 'file',
     description: 'milestones.yaml (default: beside the plan, if there)',
+  },
+  workspace: {
+    type: 'string',
+    valueName: 'worktree|shared',
+    description: 'a git worktree per task (default inside a git repository) or one shared folder',
+  },
+  verify: {
+    type: 'string',
+    valueName: 'template',
+    description: "check each task's work after its agent exits 0, e.g. 'npm test' (no shell)",
   },
   'max-log-size': {
     type: 'string',
@@ -164,6 +181,18 @@ export function parseByteSize(
   return bytes;
 }
 
+function workspaceMode(text: string | undefined, command: string): WorkspaceMode | undefined {
+  if (text === undefined) return undefined;
+  if (!(WORKSPACE_MODES as readonly string[]).includes(text)) {
+    throw new CliError(
+      'E_USAGE',
+      `--workspace must be one of ${WORKSPACE_MODES.join(', ')}, got "${text}"`,
+      { command },
+    );
+  }
+  return text as WorkspaceMode;
+}
+
 export function parsePort(text: string | number | undefined, command: string): number | undefined {
   const port = integer(text, '--port', 0, command);
   if (port !== undefined && port > 65535) {
@@ -187,6 +216,28 @@ export function simulatedWorkerCommand(): string[] {
   return [process.execPath, simulatedAgentPath(), '--model', '{model}'];
 }
 
+/** A command flag or config value (a string split without a shell, or an argv array). */
+function commandArgv(
+  cmd: string | string[] | undefined,
+  flag: string,
+  command: string,
+): string[] | undefined {
+  if (cmd === undefined) return undefined;
+  let argv: string[];
+  try {
+    argv = Array.isArray(cmd) ? [...cmd] : splitCommand(cmd);
+  } catch (error) {
+    throw new CliError('E_USAGE', `${flag}: ${(error as Error).message}`, {
+      command,
+      cause: error,
+    });
+  }
+  if (argv.length === 0 || argv[0] === '') {
+    throw new CliError('E_USAGE', `${flag} is empty`, { command });
+  }
+  return argv;
+}
+
 export function resolveRunSettings(
   values: OptionValues,
   planFile: string,
@@ -207,22 +258,9 @@ export function resolveRunSettings(
   const agent = agentText as Agent;
 
   let workerCommand: string[] | null = null;
-  const cmdFlag = str(values, 'worker-cmd');
-  const cmd = cmdFlag ?? config.workerCmd;
+  const cmd = commandArgv(str(values, 'worker-cmd') ?? config.workerCmd, '--worker-cmd', command);
   if (cmd !== undefined) {
-    let argv: string[];
-    try {
-      argv = Array.isArray(cmd) ? [...cmd] : splitCommand(cmd);
-    } catch (error) {
-      throw new CliError('E_USAGE', `--worker-cmd: ${(error as Error).message}`, {
-        command,
-        cause: error,
-      });
-    }
-    if (argv.length === 0 || argv[0] === '') {
-      throw new CliError('E_USAGE', '--worker-cmd is empty', { command });
-    }
-    workerCommand = argv;
+    workerCommand = cmd;
   } else if (agent === 'simulated') {
     workerCommand = simulatedWorkerCommand();
   }
@@ -280,6 +318,8 @@ export function resolveRunSettings(
     host: str(values, 'host') ?? config.host ?? '127.0.0.1',
     replan: values.replan === true || config.replan === true,
     rerunChanged: values['rerun-changed'] === true || config.rerunChanged === true,
+    workspace: workspaceMode(str(values, 'workspace') ?? config.workspace, command),
+    verify: commandArgv(str(values, 'verify') ?? config.verify, '--verify', command),
     maxLogBytes: parseByteSize(
       str(values, 'max-log-size') ?? config.maxLogSize,
       '--max-log-size',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitCommand } from './command.js';
+import { splitCommand } from './split-command.js';
 
 describe('splitCommand', () => {
   it('splits on whitespace and honours quotes and backslashes, no shell semantics', () => {

@@ -1,5 +1,6 @@
 /**
- * A worker command given as one string is split into argv here, never handed to a shell:
+ * A command given as one string (a worker, a verify or a hook command) is split into argv here,
+ * never handed to a shell:
  * whitespace separates arguments, single or double quotes group them, a backslash escapes the
  * next character outside single quotes. Nothing else is special.
  */
