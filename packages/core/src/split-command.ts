@@ -30,7 +30,7 @@ export function splitCommand(command: string): string[] {
       inArg = true;
     }
   }
-  if (quote) throw new Error(`unbalanced ${quote} quote in worker command`);
+  if (quote) throw new Error(`unbalanced ${quote} quote`);
   if (inArg) out.push(cur);
   return out;
 }
