@@ -186,9 +186,18 @@ export function spawnErrorOutcome(
   retryable: boolean,
   cause: unknown,
 ): ExecutionFailure {
+  return { ...failureOutcome('spawn_error', message, retryable), cause };
+}
+
+/** A failed attempt with no process facts, no usage and no duration (callers add what they know). */
+export function failureOutcome(
+  kind: FailureKind,
+  message: string,
+  retryable: boolean,
+): ExecutionFailure {
   return {
     ok: false,
-    kind: 'spawn_error',
+    kind,
     message,
     exitCode: null,
     signal: null,
@@ -199,6 +208,5 @@ export function spawnErrorOutcome(
     costUsd: null,
     model: null,
     durationMs: 0,
-    cause,
   };
 }

@@ -8,7 +8,7 @@
 import { EventEmitter } from 'node:events';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatDuration, logFileName, zeroUsage } from '@program-nova/core';
+import { formatDuration, logFileName } from '@program-nova/core';
 import { expandTemplate, type StartWorkerOptions, type WorkerProcess } from '@program-nova/worker';
 import {
   type PreparedWorktree,
@@ -23,6 +23,7 @@ import type {
   ExecutionOutcome,
   TaskRunSpec,
 } from './executor.js';
+import { failureOutcome } from './executor.js';
 import { forwardWorkerEvents, toOutcome, unexpected } from './worker-outcome.js';
 
 export interface WorktreeSetup {
@@ -237,18 +238,5 @@ function failure(
   text: string,
   retryable: boolean,
 ): ExecutionFailure {
-  return {
-    ok: false,
-    kind,
-    message: `Task ${taskId}: ${text}`,
-    exitCode: null,
-    signal: null,
-    timedOut: false,
-    retryable,
-    resetAt: null,
-    usage: zeroUsage(),
-    costUsd: null,
-    model: null,
-    durationMs: 0,
-  };
+  return failureOutcome(kind, `Task ${taskId}: ${text}`, retryable);
 }
