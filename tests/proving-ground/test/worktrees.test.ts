@@ -258,7 +258,9 @@ describe('worktree mode', () => {
     // The name exactly as the parser read it (a code span loses its backticks).
     const parsed = JSON.parse(nova(['plan', '--json'], r.repo).stdout).tasks[0].name;
     expect(parsed).toContain('$(touch');
-    expect(git(r.repo, 'log', '-1', '--format=%s', 'nova/tree-work/tasks/H1')).toBe(`H1: ${parsed}`);
+    expect(git(r.repo, 'log', '-1', '--format=%s', 'nova/tree-work/tasks/H1')).toBe(
+      `H1: ${parsed}`,
+    );
     expect(existsSync(join(r.repo, 'worktrees', 'H1'))).toBe(true);
     const clean = nova(['clean'], r.repo);
     expect(clean.code, clean.stderr).toBe(0);
