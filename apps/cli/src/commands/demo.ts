@@ -39,9 +39,9 @@ export const demoCommand: Command = {
     'Copies the example plan (a 16-task "Todo API" in 3 branches) into a fresh folder and runs it',
     'with the simulated agent (no real agent, no cost) at 3 workers, serving the dashboard; the URL',
     'is printed first. Each simulated task takes about 3 s (SIM_DURATION_MS changes it).',
-    'When the run ends on a terminal the dashboard stays up until Ctrl-C; otherwise (or with',
-    "--exit) nova exits with the run's exit code. The folder is kept, so `nova status --state",
-    '<dir>/cascade_state.json` and `nova logs` work afterwards.',
+    'When the run ends the dashboard stays up (on a terminal until Ctrl-C, otherwise for 30 s,',
+    "NOVA_DASHBOARD_GRACE), then nova exits with the run's exit code; --exit exits at once. The",
+    'folder is kept, so `nova status --state <dir>/cascade_state.json` and `nova logs` work afterwards.',
   ].join('\n'),
   examples: ['nova demo', 'nova demo --dir /tmp/nova-demo --port 0 --exit'],
   options: {

@@ -21,9 +21,11 @@ export interface NovaConfig {
   dashboard?: boolean;
   port?: number;
   host?: string;
+  token?: string;
+  allowHost?: string[];
 }
 
-type Kind = 'string' | 'number' | 'boolean' | 'path' | 'command' | 'duration';
+type Kind = 'string' | 'strings' | 'number' | 'boolean' | 'path' | 'command' | 'duration';
 
 const KEYS: Record<keyof NovaConfig, Kind> = {
   state: 'path',
@@ -39,6 +41,8 @@ const KEYS: Record<keyof NovaConfig, Kind> = {
   dashboard: 'boolean',
   port: 'number',
   host: 'string',
+  token: 'string',
+  allowHost: 'strings',
 };
 
 export const CONFIG_FILE = 'nova.config.json';
@@ -88,6 +92,11 @@ export async function loadConfig(
         break;
       case 'string':
         if (typeof value !== 'string' || value === '') throw bad('a string');
+        config[key] = value;
+        break;
+      case 'strings':
+        if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v !== ''))
+          throw bad('an array of strings');
         config[key] = value;
         break;
       case 'number':

@@ -14,20 +14,19 @@ import { createWorkerHost, type WorkerHost } from '@program-nova/worker';
 import { CliError, EXIT } from '../core/cli-error.js';
 import type { CommandContext } from '../core/command.js';
 
-import { type DashboardServer, startDashboardServer } from '../dashboard-server/index.js';
 import { diagnosticLines } from '../render/diagnostic-lines.js';
 import { blockedLines, countsLine, failureLines, usageLine } from '../render/state-report.js';
 import { keepHeapTight } from './heap.js';
+import { openRunDashboard, type RunDashboard } from './run-dashboard.js';
 import { checkWorkerCommand, type RunSettings } from './settings.js';
 import { LiveView, PlainView, type RunView } from './view.js';
-import { waitForSignal } from './wait.js';
 
 export interface RunPlanOptions {
   /** Working directory of the workers (default: nova's). */
   workerCwd?: string;
   /** Environment of the workers (default: nova's). */
   workerEnv?: NodeJS.ProcessEnv;
-  /** After the run, keep the dashboard up until Ctrl-C (only when stdout is a terminal). */
+  /** After the run, keep the dashboard up: until Ctrl-C on a terminal, else for a grace (default true). */
   keepServing?: boolean;
   /** Lines printed once the dashboard is up (e.g. the demo's explanation). */
   intro?: string[];
@@ -87,7 +86,7 @@ async function runPlanWith(
   });
   // Ctrl-C from here on stops the run cleanly (a second one kills at once).
   const disposeSignals = orchestrator.handleSignals();
-  let server: DashboardServer | null = null;
+  let server: RunDashboard | null = null;
   let view: RunView | null = null;
   const started = Date.now();
   let result: RunResult;
@@ -106,11 +105,9 @@ async function runPlanWith(
       );
     }
     if (settings.dashboard) {
-      server = await startDashboardServer({
+      server = await openRunDashboard(ctx, settings, {
         stateFile: orchestrator.stateFile,
         logsDir: orchestrator.logsDir,
-        host: settings.host,
-        port: settings.port,
       });
     }
     const tty = ctx.stdout.isTTY === true;
@@ -150,15 +147,7 @@ async function runPlanWith(
       : result.outcome === 'completed'
         ? EXIT.ok
         : EXIT.tasksFailed;
-  if (server) {
-    if (options.keepServing && ctx.stdout.isTTY === true && code !== EXIT.interrupted) {
-      ctx.stdout.write(
-        `\nThe dashboard stays up at ${c.cyan(server.url)}; press Ctrl-C to quit.\n`,
-      );
-      await waitForSignal();
-    }
-    await server.close();
-  }
+  await server?.finish(code, options.keepServing ?? true);
   return code;
 }
 

@@ -35,6 +35,10 @@ export interface RunSettings {
   dashboard: boolean;
   port: number;
   host: string;
+  /** Dashboard access token (else NOVA_DASHBOARD_TOKEN, else generated off loopback). */
+  token?: string | undefined;
+  /** More Host names the dashboard answers (reverse proxies). */
+  allowHosts?: string[] | undefined;
 }
 
 /** The options `nova run` shares with `nova demo` (which fixes some of them). */
@@ -92,6 +96,17 @@ export const RUN_OPTIONS: Record<string, OptionSpec> = {
     description: `dashboard port (default ${DEFAULT_PORT}; 0 = any free port)`,
   },
   host: { type: 'string', valueName: 'name', description: 'dashboard address (default 127.0.0.1)' },
+  token: {
+    type: 'string',
+    valueName: 'token',
+    description: 'dashboard access token (generated when --host is not loopback)',
+  },
+  'allow-host': {
+    type: 'string',
+    multiple: true,
+    valueName: 'name',
+    description: 'another Host name the dashboard answers, e.g. a reverse proxy (repeatable)',
+  },
 };
 
 function str(values: OptionValues, name: string): string | undefined {
@@ -225,6 +240,8 @@ export function resolveRunSettings(
     dashboard: values.dashboard === true || config.dashboard === true,
     port: parsePort(str(values, 'port') ?? config.port, command) ?? DEFAULT_PORT,
     host: str(values, 'host') ?? config.host ?? '127.0.0.1',
+    token: str(values, 'token') ?? config.token,
+    allowHosts: (values['allow-host'] as string[] | undefined) ?? config.allowHost,
   };
 }
 
