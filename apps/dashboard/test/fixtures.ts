@@ -4,6 +4,8 @@ import {
   applyTransition,
   type CascadeState,
   createState,
+  parseStateText,
+  type StateError,
   type TokenUsage,
   type Transition,
 } from '@program-nova/state';
@@ -188,55 +190,233 @@ export function bigRun(n: number, groupSize = 50): CascadeState {
   return s;
 }
 
-/** A fetch that serves the given state JSON (with an ETag) and logs, as the dashboard server does. */
+export const FAKE_STATE_FILE = '/runs/demo/cascade_state.json';
+
+/**
+ * A fetch that answers like the dashboard server: the state feed (`/api/state`: whole, then only
+ * changed tasks since the client's version, 304 while current; 404 / 503 naming the file; the
+ * state validated with parseStateText as the server does) and task logs (tail or from an offset).
+ */
 export function fakeServer(initial: CascadeState | null, logs: Record<string, string> = {}) {
-  let body: string | null = initial ? JSON.stringify(initial) : null;
+  let raw: string | null = initial ? JSON.stringify(initial) : null;
   let version = 1;
-  const calls: { url: string; ifNoneMatch: string | null; status: number }[] = [];
+  const versions = new Map<number, CascadeState>();
+  let runProcess: 'alive' | 'gone' | 'none' = 'none';
+  const calls: { url: string; ifNoneMatch: string | null; status: number; body: string }[] = [];
   let failNext: Error | null = null;
+  let offline = false;
+  const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+    new Response(JSON.stringify(body), {
+      status,
+      headers: { 'Content-Type': 'application/json', ...headers },
+    });
+  const feed = (url: URL, ifNoneMatch: string | null): Response => {
+    if (raw === null) return json(404, { error: 'missing', stateFile: FAKE_STATE_FILE });
+    let state: CascadeState;
+    try {
+      state = parseStateText(raw, { file: FAKE_STATE_FILE });
+    } catch (error) {
+      const e = error as StateError;
+      return json(503, {
+        error: 'unreadable',
+        code: e.code,
+        message: e.message,
+        stateFile: FAKE_STATE_FILE,
+      });
+    }
+    versions.set(version, state);
+    const current = `v${version}`;
+    const headers = { ETag: `"${current}"`, 'X-Run-Process': runProcess };
+    const since = url.searchParams.get('since');
+    if (since === current || ifNoneMatch === `"${current}"`) {
+      return new Response(null, { status: 304, headers });
+    }
+    const base = since?.startsWith('v') ? versions.get(Number(since.slice(1))) : undefined;
+    if (!base || JSON.stringify(base.graph) !== JSON.stringify(state.graph)) {
+      return json(200, { version: current, full: true, state }, headers);
+    }
+    const tasks: Record<string, unknown> = {};
+    for (const id of Object.keys(state.tasks)) {
+      if (JSON.stringify(state.tasks[id]) !== JSON.stringify(base.tasks[id]))
+        tasks[id] = state.tasks[id];
+    }
+    const { project, milestones, journal_seq = null } = state;
+    return json(
+      200,
+      { version: current, full: false, since, project, milestones, journal_seq, tasks },
+      headers,
+    );
+  };
+  const log = (url: URL): Response => {
+    const id = decodeURIComponent(url.pathname.split('/logs/')[1] ?? '');
+    const attempt = url.searchParams.get('attempt');
+    const text = logs[attempt ? `${id}.log.${attempt}` : id];
+    if (text === undefined) return new Response('no log', { status: 404 });
+    const bytes = new TextEncoder().encode(text);
+    const from = url.searchParams.get('from');
+    const tail = Number(url.searchParams.get('tail') ?? 65536);
+    const start =
+      from !== null
+        ? Number(from) <= bytes.length
+          ? Number(from)
+          : 0
+        : Math.max(0, bytes.length - tail);
+    const earlier = Object.keys(logs).filter((k) => k.startsWith(`${id}.log.`)).length;
+    return new Response(bytes.slice(start), {
+      status: 200,
+      headers: {
+        'X-Log-Size': String(bytes.length),
+        'X-Log-Start': String(start),
+        'X-Log-Truncated': start > 0 ? '1' : '0',
+        'X-Log-Earlier': String(earlier),
+      },
+    });
+  };
   const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = String(input);
-    const headers = new Headers(init?.headers);
-    const ifNoneMatch = headers.get('If-None-Match');
+    const url = new URL(String(input), 'http://dashboard.test/');
+    const ifNoneMatch = new Headers(init?.headers).get('If-None-Match');
     if (failNext) {
       const e = failNext;
       failNext = null;
       throw e;
     }
-    let res: Response;
-    if (url.includes('cascade_state.json')) {
-      const etag = `"v${version}"`;
-      if (body === null) res = new Response('state file not found', { status: 404 });
-      else if (ifNoneMatch === etag)
-        res = new Response(null, { status: 304, headers: { ETag: etag } });
-      else res = new Response(body, { status: 200, headers: { ETag: etag } });
-    } else {
-      const id = decodeURIComponent(url.split('/logs/')[1]?.split('?')[0] ?? '');
-      const text = logs[id];
-      res =
-        text === undefined
-          ? new Response('no log', { status: 404 })
-          : new Response(text, { status: 200, headers: { ETag: `"l${text.length}"` } });
-    }
-    calls.push({ url, ifNoneMatch, status: res.status });
+    if (offline) throw new TypeError('Failed to fetch');
+    const res = url.pathname.includes('/logs/') ? log(url) : feed(url, ifNoneMatch);
+    const body = res.status === 304 ? '' : await res.clone().text();
+    calls.push({ url: url.pathname + url.search, ifNoneMatch, status: res.status, body });
     return res;
   }) as typeof fetch;
   return {
     fetch: fetchImpl,
     calls,
     setState(state: CascadeState | null) {
-      body = state ? JSON.stringify(state) : null;
+      raw = state ? JSON.stringify(state) : null;
       version++;
     },
     setRaw(text: string) {
-      body = text;
+      raw = text;
       version++;
+    },
+    setRunProcess(value: 'alive' | 'gone' | 'none') {
+      runProcess = value;
     },
     failOnce(error: Error) {
       failNext = error;
+    },
+    /** The server is gone (every request fails) or back. */
+    setOffline(value: boolean) {
+      offline = value;
     },
     setLog(id: string, text: string) {
       logs[id] = text;
     },
   };
 }
+
+const line = (event: unknown) => JSON.stringify(event);
+
+/** A Claude-Code-shaped log (stream-json) with Nova's lines, two turns, tool calls, an unknown event. */
+export const CLAUDE_LOG = [
+  '# nova: task X3, attempt started 2026-03-01T10:01:41.000Z',
+  line({
+    type: 'system',
+    subtype: 'init',
+    session_id: 's-1',
+    model: 'claude-sonnet-4-5',
+    cwd: '/work/app',
+    tools: ['Bash', 'Edit'],
+  }),
+  line({
+    type: 'assistant',
+    message: {
+      id: 'msg_1',
+      model: 'claude-sonnet-4-5',
+      usage: {
+        input_tokens: 1200,
+        output_tokens: 300,
+        cache_read_input_tokens: 0,
+        cache_creation_input_tokens: 4000,
+      },
+      content: [{ type: 'text', text: 'Looking at the settings page first.' }],
+    },
+  }),
+  line({
+    type: 'assistant',
+    message: {
+      id: 'msg_1',
+      model: 'claude-sonnet-4-5',
+      usage: {
+        input_tokens: 1200,
+        output_tokens: 300,
+        cache_read_input_tokens: 0,
+        cache_creation_input_tokens: 4000,
+      },
+      content: [
+        {
+          type: 'tool_use',
+          id: 'toolu_1',
+          name: 'Bash',
+          input: { command: 'npm test -- settings' },
+        },
+      ],
+    },
+  }),
+  line({
+    type: 'user',
+    message: {
+      content: [
+        {
+          type: 'tool_result',
+          tool_use_id: 'toolu_1',
+          content: 'Tests  12 passed (12)\nDuration 1.2s',
+        },
+      ],
+    },
+  }),
+  line({ type: 'telemetry_ping', id: 42 }),
+  line({
+    type: 'assistant',
+    message: {
+      id: 'msg_2',
+      model: 'claude-sonnet-4-5',
+      usage: {
+        input_tokens: 200,
+        output_tokens: 80,
+        cache_read_input_tokens: 5200,
+        cache_creation_input_tokens: 0,
+      },
+      content: [
+        {
+          type: 'tool_use',
+          id: 'toolu_2',
+          name: 'Edit',
+          input: { file_path: 'src/settings.ts', old_string: 'a', new_string: 'b' },
+        },
+      ],
+    },
+  }),
+  line({
+    type: 'user',
+    message: {
+      content: [
+        {
+          type: 'tool_result',
+          tool_use_id: 'toolu_2',
+          content: 'File not found: src/settings.ts',
+          is_error: true,
+        },
+      ],
+    },
+  }),
+  line({
+    type: 'result',
+    subtype: 'success',
+    is_error: false,
+    result: 'Settings page done.',
+    num_turns: 2,
+    duration_ms: 61000,
+    total_cost_usd: 0.0421,
+  }),
+  '# nova: succeeded (exit code 0) after 1m 01s',
+  '',
+].join('\n');

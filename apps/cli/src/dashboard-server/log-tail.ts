@@ -109,7 +109,7 @@ export async function readLog(
       start: first,
       truncated: first > 0,
       etag: `"${stat.ino}-${size}-${Math.trunc(stat.mtimeMs)}-${rangeKey}"`,
-      earlier: attempt === null ? countEarlierLogs(logsDir, id) : 0,
+      earlier: countEarlierLogs(logsDir, id),
     };
   } finally {
     await handle.close();

@@ -1,0 +1,111 @@
+import { createTranscriptParser, type TranscriptEntry } from '@program-nova/transcript';
+import { useEffect, useState } from 'react';
+
+/** The most of a log the page reads at first (the server's cap for one answer). */
+const FIRST_READ_BYTES = 1024 * 1024;
+
+export type TaskLog =
+  | { kind: 'loading' }
+  | { kind: 'none' }
+  | { kind: 'error'; message: string }
+  | {
+      kind: 'ok';
+      /** Every line read so far, as transcript entries (in order). */
+      entries: TranscriptEntry[];
+      /** Bytes at the start of the file that were not read (a long log is read from its end). */
+      skipped: number;
+      /** The file's size at the last read. */
+      size: number;
+      /** Earlier attempts' logs beside the current one. */
+      earlier: number;
+      /** Grows with every read that added entries (for effects that follow the end). */
+      revision: number;
+    };
+
+/**
+ * A task's log read as a transcript. The first read takes the last MiB (from the first whole line
+ * in it); while `live`, every `intervalMs` it asks only for the bytes after those it has, and feeds
+ * them to the same incremental parser, so a growing log is never read or parsed twice. A log that
+ * shrank or was replaced (a new attempt) is read again from its start. `attempt` selects an earlier
+ * attempt's log (`<id>.log.<n>`), which no longer changes.
+ */
+export function useTaskLog(
+  id: string,
+  attempt: number | null,
+  live: boolean,
+  intervalMs = 2000,
+  fetchFn?: typeof fetch,
+): TaskLog {
+  const [log, setLog] = useState<TaskLog>({ kind: 'loading' });
+  useEffect(() => {
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let parser = createTranscriptParser();
+    let entries: TranscriptEntry[] = [];
+    let offset: number | null = null;
+    let skipped = 0;
+    let revision = 0;
+    setLog({ kind: 'loading' });
+    const base = `./logs/${encodeURIComponent(id)}?${attempt === null ? '' : `attempt=${attempt}&`}`;
+
+    const load = async () => {
+      try {
+        const res = await (fetchFn ?? fetch)(
+          offset === null ? `${base}tail=${FIRST_READ_BYTES}` : `${base}from=${offset}`,
+          { cache: 'no-store' },
+        );
+        if (cancelled) return;
+        if (res.status === 404) {
+          offset = null;
+          setLog({ kind: 'none' });
+        } else if (!res.ok) {
+          setLog({ kind: 'error', message: `HTTP ${res.status}` });
+        } else {
+          let bytes = new Uint8Array(await res.arrayBuffer());
+          if (cancelled) return;
+          const start = Number(res.headers.get('X-Log-Start') ?? 0);
+          const size = Number(res.headers.get('X-Log-Size') ?? bytes.length);
+          const end = start + bytes.length;
+          if (offset === null || start !== offset) {
+            // A first read, or the log shrank or was replaced (a new attempt): read it as new.
+            parser = createTranscriptParser();
+            entries = [];
+            skipped = start;
+            if (start > 0) {
+              // Begin at a whole line: the bytes before the first newline belong to a cut line.
+              const nl = bytes.indexOf(0x0a);
+              const drop = nl === -1 ? bytes.length : nl + 1;
+              skipped += drop;
+              bytes = bytes.subarray(drop);
+            }
+          }
+          offset = end;
+          const added = parser.push(bytes);
+          // A finished log may end without a newline: its last line is complete too.
+          if (!live) added.push(...parser.end());
+          if (added.length > 0) {
+            entries = entries.concat(added);
+            revision++;
+          }
+          setLog({
+            kind: 'ok',
+            entries,
+            skipped,
+            size,
+            earlier: Number(res.headers.get('X-Log-Earlier') ?? 0),
+            revision,
+          });
+        }
+      } catch (error) {
+        if (!cancelled) setLog({ kind: 'error', message: (error as Error).message });
+      }
+      if (!cancelled && live) timer = setTimeout(load, intervalMs);
+    };
+    void load();
+    return () => {
+      cancelled = true;
+      if (timer) clearTimeout(timer);
+    };
+  }, [id, attempt, live, intervalMs, fetchFn]);
+  return log;
+}
