@@ -420,3 +420,75 @@ export const CLAUDE_LOG = [
   '# nova: succeeded (exit code 0) after 1m 01s',
   '',
 ].join('\n');
+
+/**
+ * A big run in progress, as at `-j running`: n tasks (10 branches x 10 groups, chains of 5), the
+ * first 60% done (one in 97 failed), then `running` tasks running, the rest pending. `tick(k)`
+ * moves it on like a live run: the running tasks report more tokens, `k` of them complete and as
+ * many start.
+ */
+export function liveBigRun(n: number, running: number) {
+  const groups = new Map<
+    string,
+    { branch: string; group: string; tasks: [string, string, string[]][] }
+  >();
+  for (let i = 0; i < n; i++) {
+    const branch = `Branch ${Math.floor((i * 10) / n)}`;
+    const group = `Group ${Math.floor((i * 100) / n)}`;
+    const key = `${branch}/${group}`;
+    if (!groups.has(key)) groups.set(key, { branch, group, tasks: [] });
+    groups
+      .get(key)!
+      .tasks.push([
+        `T${i}`,
+        `Implement part ${i} of the service`,
+        i % 5 === 0 ? [] : [`T${i - 1}`],
+      ]);
+  }
+  const branches: PlanSpec['branches'] = [];
+  for (const g of groups.values()) {
+    let b = branches.at(-1);
+    if (b?.branch !== g.branch) {
+      b = { branch: g.branch, groups: [] };
+      branches.push(b);
+    }
+    b.groups.push({ group: g.group, tasks: g.tasks });
+  }
+  const state = createState(cascadeOf({ project: 'Big Live Plan', branches }), {
+    now: new Date(T0),
+  });
+  apply(state, { type: 'run_started', at: at(0), pid: 1, cascade_file: 'CASCADE.md' });
+  const done = Math.floor(n * 0.6);
+  for (let i = 0; i < done; i++) {
+    apply(state, started(`T${i}`, i));
+    apply(state, i % 97 === 3 ? failed(`T${i}`, i + 5, 'exit code 1') : completed(`T${i}`, i + 5));
+  }
+  let next = done;
+  const live: string[] = [];
+  const start = () => {
+    const id = `T${next++}`;
+    apply(state, started(id, next));
+    live.push(id);
+  };
+  for (let i = 0; i < running; i++) start();
+  let step = 0;
+  return {
+    state,
+    tick(k: number) {
+      step++;
+      for (const id of live) {
+        apply(state, {
+          type: 'task_progress',
+          at: at(done + step),
+          id,
+          token_usage: usage(1000 * step, 200 * step, 4000 * step),
+          current_step: `Edit src/part-${id}.ts`,
+        });
+      }
+      for (let i = 0; i < k && live.length > 0; i++) {
+        apply(state, completed(live.shift()!, done + step + 1));
+        if (next < n) start();
+      }
+    },
+  };
+}

@@ -208,7 +208,12 @@ export function PanZoom({
           Fit
         </button>
       </div>
-      <div className="panzoom-box" ref={box}>
+      {/* A small drawing gets a box its size; a big one a box of most of the screen. */}
+      <div
+        className="panzoom-box"
+        ref={box}
+        style={{ height: `min(72vh, ${Math.max(260, Math.ceil(height) + 24)}px)` }}
+      >
         <svg
           ref={svg}
           className="graph"

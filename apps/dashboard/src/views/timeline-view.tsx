@@ -1,5 +1,5 @@
 import { elapsedSeconds } from '@program-nova/state';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Breadcrumbs } from '../components/breadcrumbs.js';
 import { STATUS_META, StatusBadge } from '../components/status.js';
 import { VirtualRows } from '../components/virtual-rows.js';
@@ -10,8 +10,36 @@ import { hrefFor } from '../routing/routes.js';
 type Row = { kind: 'branch'; branch: string; count: number } | { kind: 'task'; id: string };
 
 const ZOOMS = [1, 1.5, 2, 3, 4, 6, 8, 12, 16];
-/** Room one time label needs on the axis, in pixels. */
-const TICK_PX = 96;
+/** Width of one character of an axis label (11.5 px tabular figures), and the gap between labels. */
+const CHAR_PX = 7.5;
+const GAP_PX = 16;
+
+/**
+ * The labels of the time axis: as many as fit the track's width without overlapping (the first
+ * is anchored left, the last right, the others centred), never two for the same second. Labels
+ * carry the date when it is not today, unless that leaves room for fewer than three.
+ */
+export function axisTicks(
+  t0: number | null,
+  span: number,
+  trackPx: number,
+  now: Date,
+): { at: number; text: string }[] {
+  if (t0 === null) return [];
+  const full = (t: number) => formatTime(new Date(t).toISOString(), now);
+  const timeOnly = (t: number) => full(t).split(' ').at(-1)!;
+  const hhmm = span >= 3 * 3600_000;
+  const fit = (text: (t: number) => string) => {
+    const widest = Math.max(text(t0).length, text(t0 + span).length) * CHAR_PX;
+    return Math.floor(trackPx / (widest + GAP_PX));
+  };
+  let text = full;
+  if (fit(full) < 2 && full(t0) !== timeOnly(t0)) text = timeOnly;
+  const shown = (t: number) => (hhmm ? text(t).replace(/:\d\d$/, '') : text(t));
+  const n = Math.min(24, fit(shown), Math.floor(span / 1000));
+  if (n < 1) return [{ at: 0, text: shown(t0) }];
+  return Array.from({ length: n + 1 }, (_, i) => ({ at: i / n, text: shown(t0 + (i / n) * span) }));
+}
 
 /**
  * One bar per started task from its start to its end (to now while it runs), rows grouped by
@@ -24,7 +52,6 @@ export function TimelineView() {
   const project = rollup();
   const [zoom, setZoom] = useState(0);
   const [trackPx, setTrackPx] = useState(800);
-  const panel = useRef<HTMLDivElement>(null);
 
   // Started tasks by branch (plan order), by start time within it (file order on ties).
   const { rows, started } = useMemo(() => {
@@ -44,36 +71,31 @@ export function TimelineView() {
     return { rows: out, started: count };
   }, [state]);
 
-  useEffect(() => {
-    const el = panel.current;
+  // The axis labels are laid out for the track's real width (it changes with the screen and zoom).
+  const observer = useRef<ResizeObserver | null>(null);
+  const measureTrack = useCallback((el: HTMLElement | null) => {
+    observer.current?.disconnect();
+    observer.current = null;
     if (!el || typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(() => {
-      // The track is the row minus its label column (see .tl-row in styles.css).
-      const label = el.clientWidth < 600 ? 140 : 280;
-      setTrackPx(Math.max(120, el.clientWidth - label - 24));
-    });
-    observer.observe(el);
-    return () => observer.disconnect();
+    observer.current = new ResizeObserver(() =>
+      setTrackPx(el.getBoundingClientRect().width || 800),
+    );
+    observer.current.observe(el);
   }, []);
+  useEffect(() => () => observer.current?.disconnect(), []);
 
   const t0 = project.startedAt ? Date.parse(project.startedAt) : null;
   const t1 = project.endedAt ? Date.parse(project.endedAt) : now.getTime();
   const span = t0 !== null ? Math.max(1000, t1 - t0) : 1;
   const notStarted = model.ids.length - started;
   const factor = ZOOMS[zoom]!;
-  const tickCount = Math.max(2, Math.min(12, Math.floor((trackPx * factor) / TICK_PX)));
-  const ticks = t0 !== null ? Array.from({ length: tickCount + 1 }, (_, i) => i / tickCount) : [];
-  const short = span >= 3 * 3600_000;
-  const tickText = (t: number) => {
-    const text = formatTime(new Date(t).toISOString(), now);
-    return short ? text.replace(/:\d\d$/, '') : text;
-  };
+  const axis = axisTicks(t0, span, trackPx, now);
   return (
     <section data-testid="timeline-view">
       <Breadcrumbs
         crumbs={[{ label: state.project.name, route: { view: 'project' } }, { label: 'Timeline' }]}
       />
-      <div className="panel" ref={panel}>
+      <div className="panel">
         <div className="graph-toolbar">
           <h1>Timeline</h1>
           <ul className="legend" aria-label="Legend">
@@ -131,14 +153,14 @@ export function TimelineView() {
             header={
               <div className="tl-row tl-axis" aria-hidden="true">
                 <span className="tl-label">Task</span>
-                <span className="tl-track">
-                  {ticks.map((f, i) => (
+                <span className="tl-track" ref={measureTrack}>
+                  {axis.map(({ at, text }, i) => (
                     <span
-                      key={f}
-                      className={`tl-tick${i === 0 ? ' first' : i === ticks.length - 1 ? ' last' : ''}`}
-                      style={{ left: `${f * 100}%` }}
+                      key={at}
+                      className={`tl-tick${i === 0 ? ' first' : i === axis.length - 1 ? ' last' : ''}`}
+                      style={{ left: `${at * 100}%` }}
                     >
-                      {tickText(t0 + f * span)}
+                      {text}
                     </span>
                   ))}
                 </span>
