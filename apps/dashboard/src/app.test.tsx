@@ -8,7 +8,7 @@ import {
   fakeServer,
   finishedRun,
   plan,
-  started,
+  runningF1,
 } from '../test/fixtures.js';
 import { App } from './app.js';
 
@@ -97,11 +97,7 @@ describe('App', () => {
   });
 
   it('stops the clocks and says when it last heard from the server once it is gone', async () => {
-    const state = apply(
-      plan(),
-      { type: 'run_started', at: at(0), pid: 7, cascade_file: null },
-      started('F1', 1),
-    );
+    const state = runningF1();
     const server = fakeServer(state);
     server.setRunProcess('alive');
     window.location.hash = '#/task/F1';

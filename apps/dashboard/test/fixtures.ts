@@ -156,6 +156,15 @@ export function failedRun(): CascadeState {
   );
 }
 
+/** A run on: F1 running since +1 s, recorded by pid 7. */
+export function runningF1(): CascadeState {
+  return apply(
+    plan(),
+    { type: 'run_started', at: at(0), pid: 7, cascade_file: null },
+    started('F1', 1),
+  );
+}
+
 /** Everything completed. */
 export function finishedRun(): CascadeState {
   const s = apply(plan(), { type: 'run_started', at: at(0), pid: 999, cascade_file: 'CASCADE.md' });
@@ -314,6 +323,30 @@ export function fakeServer(initial: CascadeState | null, logs: Record<string, st
 }
 
 const line = (event: unknown) => JSON.stringify(event);
+/** One assistant event, as Claude Code prints it: one content block, the message's usage. */
+const assistant = (id: string, usage: Record<string, number>, block: unknown) =>
+  line({ type: 'assistant', message: { id, model: 'claude-sonnet-4-5', usage, content: [block] } });
+const toolResult = (id: string, content: string, isError = false) =>
+  line({
+    type: 'user',
+    message: {
+      content: [
+        { type: 'tool_result', tool_use_id: id, content, ...(isError ? { is_error: true } : {}) },
+      ],
+    },
+  });
+const TURN_1 = {
+  input_tokens: 1200,
+  output_tokens: 300,
+  cache_read_input_tokens: 0,
+  cache_creation_input_tokens: 4000,
+};
+const TURN_2 = {
+  input_tokens: 200,
+  output_tokens: 80,
+  cache_read_input_tokens: 5200,
+  cache_creation_input_tokens: 0,
+};
 
 /** A Claude-Code-shaped log (stream-json) with Nova's lines, two turns, tool calls, an unknown event. */
 export const CLAUDE_LOG = [
@@ -326,88 +359,22 @@ export const CLAUDE_LOG = [
     cwd: '/work/app',
     tools: ['Bash', 'Edit'],
   }),
-  line({
-    type: 'assistant',
-    message: {
-      id: 'msg_1',
-      model: 'claude-sonnet-4-5',
-      usage: {
-        input_tokens: 1200,
-        output_tokens: 300,
-        cache_read_input_tokens: 0,
-        cache_creation_input_tokens: 4000,
-      },
-      content: [{ type: 'text', text: 'Looking at the settings page first.' }],
-    },
+  assistant('msg_1', TURN_1, { type: 'text', text: 'Looking at the settings page first.' }),
+  assistant('msg_1', TURN_1, {
+    type: 'tool_use',
+    id: 'toolu_1',
+    name: 'Bash',
+    input: { command: 'npm test -- settings' },
   }),
-  line({
-    type: 'assistant',
-    message: {
-      id: 'msg_1',
-      model: 'claude-sonnet-4-5',
-      usage: {
-        input_tokens: 1200,
-        output_tokens: 300,
-        cache_read_input_tokens: 0,
-        cache_creation_input_tokens: 4000,
-      },
-      content: [
-        {
-          type: 'tool_use',
-          id: 'toolu_1',
-          name: 'Bash',
-          input: { command: 'npm test -- settings' },
-        },
-      ],
-    },
-  }),
-  line({
-    type: 'user',
-    message: {
-      content: [
-        {
-          type: 'tool_result',
-          tool_use_id: 'toolu_1',
-          content: 'Tests  12 passed (12)\nDuration 1.2s',
-        },
-      ],
-    },
-  }),
+  toolResult('toolu_1', 'Tests  12 passed (12)\nDuration 1.2s'),
   line({ type: 'telemetry_ping', id: 42 }),
-  line({
-    type: 'assistant',
-    message: {
-      id: 'msg_2',
-      model: 'claude-sonnet-4-5',
-      usage: {
-        input_tokens: 200,
-        output_tokens: 80,
-        cache_read_input_tokens: 5200,
-        cache_creation_input_tokens: 0,
-      },
-      content: [
-        {
-          type: 'tool_use',
-          id: 'toolu_2',
-          name: 'Edit',
-          input: { file_path: 'src/settings.ts', old_string: 'a', new_string: 'b' },
-        },
-      ],
-    },
+  assistant('msg_2', TURN_2, {
+    type: 'tool_use',
+    id: 'toolu_2',
+    name: 'Edit',
+    input: { file_path: 'src/settings.ts', old_string: 'a', new_string: 'b' },
   }),
-  line({
-    type: 'user',
-    message: {
-      content: [
-        {
-          type: 'tool_result',
-          tool_use_id: 'toolu_2',
-          content: 'File not found: src/settings.ts',
-          is_error: true,
-        },
-      ],
-    },
-  }),
+  toolResult('toolu_2', 'File not found: src/settings.ts', true),
   line({
     type: 'result',
     subtype: 'success',

@@ -1,4 +1,4 @@
-export { generateToken, isLoopbackHost } from './access.js';
+export { generateToken, isLoopbackHost, TOKEN_PATTERN } from './access.js';
 export { resolveDashboardAppDir } from './app-dir.js';
 export { DashboardServerError, type DashboardServerErrorCode } from './errors.js';
 export {

@@ -44,6 +44,7 @@ describe('startDashboardServer', () => {
       'isLoopbackHost',
       'resolveDashboardAppDir',
       'startDashboardServer',
+      'TOKEN_PATTERN',
     ]);
   });
 

@@ -10,13 +10,12 @@ import {
   generateToken,
   isLoopbackHost,
   startDashboardServer,
+  TOKEN_PATTERN,
 } from '../dashboard-server/index.js';
 import { waitForSignal } from './wait.js';
 
 /** Without a terminal, the dashboard stays up this long after the run (NOVA_DASHBOARD_GRACE). */
 export const DEFAULT_GRACE_MS = 30_000;
-
-const TOKEN_TEXT = /^[A-Za-z0-9._~-]{16,256}$/;
 
 export interface DashboardAccess {
   /** null: loopback without a token asked for. */
@@ -36,7 +35,7 @@ export function resolveDashboardAccess(
   command: string,
 ): DashboardAccess {
   const given = input.token ?? (env.NOVA_DASHBOARD_TOKEN || undefined);
-  if (given !== undefined && !TOKEN_TEXT.test(given)) {
+  if (given !== undefined && !TOKEN_PATTERN.test(given)) {
     throw new CliError(
       'E_USAGE',
       '--token (or NOVA_DASHBOARD_TOKEN) must be 16 to 256 characters of A-Z a-z 0-9 . _ ~ -',

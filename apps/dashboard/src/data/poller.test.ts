@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  apply,
-  at,
-  FAKE_STATE_FILE,
-  failedRun,
-  fakeServer,
-  plan,
-  started,
-} from '../../test/fixtures.js';
+import { FAKE_STATE_FILE, failedRun, fakeServer, plan, runningF1 } from '../../test/fixtures.js';
 import { clockOf, type PollSnapshot, StatePoller } from './poller.js';
 
 function poller(server: ReturnType<typeof fakeServer>) {
@@ -35,13 +27,7 @@ describe('StatePoller', () => {
     expect(server.calls[1]!.ifNoneMatch).toBe('"v1"');
     expect(p.current.state).toBe(first);
 
-    server.setState(
-      apply(
-        plan(),
-        { type: 'run_started', at: at(0), pid: 7, cascade_file: null },
-        started('F1', 1),
-      ),
-    );
+    server.setState(runningF1());
     await p.poll();
     const delta = JSON.parse(server.calls[2]!.body);
     expect(delta.full).toBe(false);
@@ -111,11 +97,7 @@ describe('StatePoller', () => {
   });
 
   it('stops the clock at the last contact when the server is gone, and at the last write when the run crashed', async () => {
-    const state = apply(
-      plan(),
-      { type: 'run_started', at: at(0), pid: 7, cascade_file: null },
-      started('F1', 1),
-    );
+    const state = runningF1();
     const server = fakeServer(state);
     server.setRunProcess('alive');
     const { p } = poller(server);
