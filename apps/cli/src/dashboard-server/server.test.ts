@@ -40,11 +40,11 @@ describe('startDashboardServer', () => {
   it('pins the public API of the module', () => {
     expect(Object.keys(api).sort()).toEqual([
       'DashboardServerError',
+      'TOKEN_PATTERN',
       'generateToken',
       'isLoopbackHost',
       'resolveDashboardAppDir',
       'startDashboardServer',
-      'TOKEN_PATTERN',
     ]);
   });
 

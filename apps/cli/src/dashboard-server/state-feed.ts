@@ -84,8 +84,8 @@ export function createStateFeed(stateFile: string) {
         lastProblem = null;
         return { kind: 'ok', current: tracked.current };
       } catch (error) {
-        if (!(error instanceof StateError)) throw error;
-        lastProblem = { kind: 'unreadable', code: error.code, message: error.message };
+        const code = error instanceof StateError ? error.code : 'STATE_INVALID';
+        lastProblem = { kind: 'unreadable', code, message: (error as Error).message };
         return lastProblem;
       } finally {
         lastEtag = snapshot.etag;

@@ -51,6 +51,7 @@ export function Transcript({
     () => (q === '' ? [] : drawn.flatMap((e, i) => (e.raw.toLowerCase().includes(q) ? [i] : []))),
     [drawn, q],
   );
+  const matching = useMemo(() => new Set(matches), [matches]);
 
   // Follow the end like tail -f, but only while the reader is there: never pull them away.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when entries were added
@@ -188,7 +189,7 @@ export function Transcript({
       >
         {drawn.length === 0 ? <p className="muted">(empty)</p> : null}
         {drawn.map((entry, i) => {
-          const match = q !== '' && matches.includes(i);
+          const match = matching.has(i);
           const cls = `tx-entry${match ? ' tx-match' : ''}${match && matches[current] === i ? ' tx-current' : ''}`;
           if (raw) {
             return (

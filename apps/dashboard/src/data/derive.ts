@@ -4,7 +4,6 @@ import {
   type ProjectRollup,
   rollup,
   type StatusSummary,
-  summarize,
 } from '@program-nova/state';
 
 /**
@@ -24,14 +23,16 @@ export interface Derived {
 }
 
 export function derive(state: CascadeState, version: string, at: number): Derived {
-  const summary = summarize(state);
+  const project = rollup(state, { now: new Date(at) });
+  // The project's rollup counts every task: it is the summary (one walk of the graph, not two).
+  const summary = project.counts;
   const blocked: string[] = [];
   if (summary.blocked > 0) {
     for (const id of Object.keys(state.tasks)) {
       if (state.tasks[id]!.status === 'pending' && isBlocked(state, id)) blocked.push(id);
     }
   }
-  return { version, at, summary, rollup: rollup(state, { now: new Date(at) }), blocked };
+  return { version, at, summary, rollup: project, blocked };
 }
 
 /** How often the rollup is recomputed while tasks run: rollups of big plans cost more. */

@@ -43,6 +43,11 @@ export interface PollerOptions {
   fetch?: typeof fetch;
   /** `doc` (the feed document just applied) is null when the state itself did not change. */
   onChange: (snapshot: PollSnapshot, doc: unknown) => void;
+  /**
+   * The text of a whole-state answer, as soon as it is read: before the rollups are derived, so
+   * that whoever also needs the state can parse its own copy meanwhile (the page, from its worker).
+   */
+  onWhole?: (text: string) => void;
 }
 
 /**
@@ -58,6 +63,7 @@ export class StatePoller {
   private readonly intervalMs: number;
   private readonly fetchFn: typeof fetch;
   private readonly onChange: PollerOptions['onChange'];
+  private readonly onWhole: PollerOptions['onWhole'];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private tick: ReturnType<typeof setTimeout> | null = null;
   private inFlight = false;
@@ -70,6 +76,7 @@ export class StatePoller {
     this.intervalMs = options.intervalMs ?? 2000;
     this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
     this.onChange = options.onChange;
+    this.onWhole = options.onWhole;
   }
 
   get current(): PollSnapshot {
@@ -207,6 +214,7 @@ export class StatePoller {
       );
       return;
     }
+    if ((body as { full?: unknown }).full === true) this.onWhole?.(text);
     const nextVersion = (body as { version: string }).version;
     const patch: Partial<PollSnapshot> = {
       state: next,

@@ -38,17 +38,26 @@ export function createStateSource(
     const worker = new Worker(new URL('./state-worker.ts', import.meta.url), { type: 'module' });
     const send = (m: ToWorker) => worker.postMessage(m);
     let state: CascadeState | null = null;
+    let whole: CascadeState | null = null;
     worker.onmessage = (event: MessageEvent<FromWorker>) => {
-      const { facts, doc: feedDoc } = event.data;
-      if (feedDoc !== null) {
-        try {
-          state = applyFeed(state, feedDoc);
-        } catch {
-          send({ type: 'resync' });
+      const message = event.data;
+      try {
+        if (message.type === 'whole') {
+          whole = applyFeed(null, JSON.parse(message.text));
           return;
         }
+        if (message.doc === 'whole') {
+          if (whole === null) throw new Error('no whole state before its snapshot');
+          state = whole;
+          whole = null;
+        } else if (message.doc !== null) {
+          state = applyFeed(state, message.doc);
+        }
+      } catch {
+        send({ type: 'resync' });
+        return;
       }
-      onChange({ ...facts, state });
+      onChange({ ...message.facts, state });
     };
     send({ type: 'start', url, intervalMs, visible: visible() });
     setVisible = (v) => send({ type: 'visible', visible: v });
@@ -79,3 +88,37 @@ export function createStateSource(
 }
 
 export { INITIAL_SNAPSHOT };
+
+/** A source started before the page's first render, waiting for the hook that will take it. */
+interface EarlySource {
+  source: StateSource;
+  last: PollSnapshot | null;
+  listener: ((snapshot: PollSnapshot) => void) | null;
+}
+let early: EarlySource | null = null;
+
+/**
+ * Starts the page's state source at once, before React renders anything, so the worker and its
+ * first request start as early as they can; usePolledState takes it over.
+ */
+export function preloadStateSource(): void {
+  if (early) return;
+  const slot: EarlySource = { source: { stop() {} }, last: null, listener: null };
+  early = slot;
+  slot.source = createStateSource({}, (snapshot) => {
+    slot.last = snapshot;
+    slot.listener?.(snapshot);
+  });
+}
+
+/** The preloaded source, now reporting to `onChange` (with what it already has); null if none. */
+export function takePreloadedSource(
+  onChange: (snapshot: PollSnapshot) => void,
+): StateSource | null {
+  const slot = early;
+  if (!slot) return null;
+  early = null;
+  slot.listener = onChange;
+  if (slot.last) onChange(slot.last);
+  return slot.source;
+}

@@ -8,5 +8,11 @@ export type ToWorker =
   | { type: 'resync' }
   | { type: 'stop' };
 
-/** From the worker: the snapshot's facts, and the feed document applied (null: state unchanged). */
-export type FromWorker = { type: 'snapshot'; facts: Omit<PollSnapshot, 'state'>; doc: unknown };
+/**
+ * From the worker: the text of a whole state as soon as it arrives (the page parses it while the
+ * worker derives), then the snapshot's facts with the feed document applied: null when the state
+ * did not change, `'whole'` when it is the whole state sent just before.
+ */
+export type FromWorker =
+  | { type: 'whole'; text: string }
+  | { type: 'snapshot'; facts: Omit<PollSnapshot, 'state'>; doc: unknown };

@@ -1,5 +1,5 @@
 import { clip } from '@program-nova/core';
-import { type GroupRollup, rollup, type StatusSummary } from '@program-nova/state';
+import type { GroupRollup, StatusSummary } from '@program-nova/state';
 import { useMemo } from 'react';
 import { Breadcrumbs } from '../components/breadcrumbs.js';
 import { NotFound } from '../components/not-found.js';
@@ -52,12 +52,14 @@ interface Scene {
 }
 
 export function GraphView({ branch, group }: { branch?: string; group?: string }) {
-  const { model } = useDashboard();
+  const { model, rollup } = useDashboard();
   const scoped = branch !== undefined && group !== undefined;
   // The layout depends on the graph and the statuses only: recompute per state snapshot, not per
-  // clock tick (statuses and counts of a rollup do not depend on `now`).
+  // clock tick (statuses and counts of a rollup do not depend on `now`, so any rollup of this
+  // snapshot will do: the one the worker derived, when there is one).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: per snapshot, not per rollup refresh
   const scene = useMemo(() => {
-    const groups = rollup(model.state).branches.flatMap((b) => b.groups);
+    const groups = rollup().branches.flatMap((b) => b.groups);
     if (branch !== undefined && group !== undefined) {
       const g = groups.find((x) => x.branch === branch && x.group === group);
       return g ? groupScene(model, g, groups) : null;

@@ -1,6 +1,6 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { at, CLAUDE_LOG, failedRun, fakeServer } from '../../test/fixtures.js';
+import { apply, at, CLAUDE_LOG, completed, failedRun, fakeServer } from '../../test/fixtures.js';
 import { renderView } from '../../test/render.js';
 import { TaskView } from './task-view.js';
 
@@ -115,6 +115,22 @@ describe('TaskView', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('keeps its place when the task finishes, and reads the rest of the log once', async () => {
+    const server = withLogs({ X3: 'step 1\n' });
+    const state = failedRun();
+    const { update } = renderView(<TaskView id="X3" />, state, new Date(at(161)));
+    await waitFor(() => expect(logText()).toBe('step 1'));
+    const box = screen.getByTestId('log-scroll');
+    server.setLog('X3', 'step 1\nfinal line without a newline');
+    update(apply(failedRun(), completed('X3', 170)), new Date(at(171)));
+    await waitFor(() => expect(logText()).toBe('step 1final line without a newline'));
+    // The same transcript, not a new one after a "Loading" flash.
+    expect(screen.getByTestId('log-scroll')).toBe(box);
+    expect(server.calls.filter((c) => c.url.startsWith('/logs/X3')).at(-1)!.url).toBe(
+      '/logs/X3?from=7',
+    );
   });
 
   it('offers the logs of earlier attempts', async () => {
