@@ -24,6 +24,8 @@ export type TaskLog =
       earlier: number;
       /** Grows with every read that added entries (for effects that follow the end). */
       revision: number;
+      /** Why the last read failed (what was read stays shown), or undefined. */
+      problem?: string;
     };
 
 /** What has been read of one log; it outlives a change of `live`, so a finishing task keeps its place. */
@@ -82,6 +84,12 @@ export function useTaskLog(
     const s = r;
     const base = `./logs/${encodeURIComponent(id)}?${attempt === null ? '' : `attempt=${attempt}&`}`;
 
+    // A failed read keeps what was read on screen (the server may just be gone), saying why.
+    const failed = (message: string) =>
+      setLog((previous) =>
+        previous.kind === 'ok' ? { ...previous, problem: message } : { kind: 'error', message },
+      );
+
     const load = async () => {
       try {
         const res = await (fetchFn ?? fetch)(
@@ -93,7 +101,7 @@ export function useTaskLog(
           Object.assign(s, freshReading(id, attempt));
           setLog({ kind: 'none' });
         } else if (!res.ok) {
-          setLog({ kind: 'error', message: `HTTP ${res.status}` });
+          failed(`HTTP ${res.status}`);
         } else {
           let bytes = new Uint8Array(await res.arrayBuffer());
           if (cancelled) return;
@@ -133,7 +141,7 @@ export function useTaskLog(
           });
         }
       } catch (error) {
-        if (!cancelled) setLog({ kind: 'error', message: (error as Error).message });
+        if (!cancelled) failed((error as Error).message);
       }
       if (!cancelled && live) timer = setTimeout(load, intervalMs);
     };

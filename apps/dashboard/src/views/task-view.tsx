@@ -225,6 +225,11 @@ function LogPanel({ id, live, attempt }: { id: string; live: boolean; attempt?: 
       {log.kind === 'error' ? (
         <p className="error-text">Cannot load the log: {log.message}</p>
       ) : null}
+      {log.kind === 'ok' && log.problem ? (
+        <p className="error-text">
+          Cannot read more of the log ({log.problem}); showing what was read.
+        </p>
+      ) : null}
       {log.kind === 'ok' ? (
         <Transcript log={log} live={live && attempt === undefined} downloadHref={download} />
       ) : null}

@@ -362,6 +362,7 @@ describe.skipIf(skipBrowserTests)('dashboard features in Chromium', () => {
     await writeState(liveFailedRun());
     await page.goto(`${server.url}#/task/X3`);
     await page.getByTestId('run-state').filter({ hasText: 'Running' }).waitFor();
+    await page.getByTestId('log-scroll').filter({ hasText: 'output line' }).waitFor();
     await server.close();
     await page
       .getByTestId('connection')
@@ -371,8 +372,10 @@ describe.skipIf(skipBrowserTests)('dashboard features in Chromium', () => {
     const frozen = await page.getByTestId('task-duration').textContent();
     await page.waitForTimeout(2500);
     expect(await page.getByTestId('task-duration').textContent()).toBe(frozen);
-    // The last state it had stays on screen.
+    // The last state it had stays on screen, and so does the log it had read.
     expect(await page.getByTestId('task-view').count()).toBe(1);
+    await page.getByText(/Cannot read more of the log/).waitFor();
+    expect(await page.getByTestId('log-scroll').textContent()).toContain('output line 185');
     await shot(page, '26-server-gone');
   });
 });
