@@ -206,21 +206,31 @@ async function writeSnapshot(file, state) {
 }
 
 /**
- * Opens `url` while `run` changes the state file every 250 ms, for `ms`: the bytes of every feed
- * answer (as sent, compressed), and the longest main-thread task (PerformanceObserver longtask,
- * which reports tasks over 50 ms).
+ * Every answer to the state feed the page receives, as `{ status, bytes }` (bytes as sent, so
+ * compressed). The page's worker makes these requests: they pass through the page's network,
+ * not its resource timing.
  */
-async function duringRun(browser, url, selector, file, run, ms) {
-  const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-  const polls = [];
+function feedAnswers(page) {
+  const answers = [];
   page.on('response', async (response) => {
     if (!response.url().includes('/api/state')) return;
     const sizes = await response
       .request()
       .sizes()
       .catch(() => null);
-    polls.push({ status: response.status(), bytes: sizes?.responseBodySize ?? 0 });
+    answers.push({ status: response.status(), bytes: sizes?.responseBodySize ?? 0 });
   });
+  return answers;
+}
+
+/**
+ * Opens `url` while `run` changes the state file every 250 ms, for `ms`: the bytes of every feed
+ * answer (as sent, compressed), and the longest main-thread task (PerformanceObserver longtask,
+ * which reports tasks over 50 ms).
+ */
+async function duringRun(browser, url, selector, file, run, ms) {
+  const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  const polls = feedAnswers(page);
   try {
     await page.goto(url);
     await page.waitForSelector(selector, { timeout: 60_000 });
@@ -402,15 +412,7 @@ export async function run() {
 
     // Unchanged polls, as the page makes them (from its worker: seen through the page's network).
     const page = await browser.newPage();
-    const polls = [];
-    page.on('response', async (response) => {
-      if (!response.url().includes('/api/state')) return;
-      const sizes = await response
-        .request()
-        .sizes()
-        .catch(() => null);
-      polls.push({ status: response.status(), body: sizes?.responseBodySize ?? 0 });
-    });
+    const polls = feedAnswers(page);
     await page.goto(bigServer.url);
     await page.waitForSelector(project);
     const until = Date.now() + 15_000;
@@ -418,12 +420,12 @@ export async function run() {
     await page.close();
     const first = polls[0];
     const later = polls.slice(1);
-    const maxBody = Math.max(...later.map((p) => p.body));
+    const maxBody = Math.max(...later.map((p) => p.bytes));
     rows.push({
       name: 'unchanged poll in Chromium: body bytes',
       value: maxBody,
       unit: 'B',
-      baseline: first.body,
+      baseline: first.bytes,
       target: '0 B',
       pass: maxBody === 0 && later.every((p) => p.status === 304),
       note: `${later.length} polls, statuses ${[...new Set(later.map((p) => p.status))].join('/')}; baseline: first (whole, compressed) poll`,
