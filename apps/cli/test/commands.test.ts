@@ -206,6 +206,7 @@ describe('nova demo', { timeout: 120_000 }, () => {
     const demoDir = join(t.dir, 'demo');
     const demo = startNova(['demo', '--dir', demoDir, '--port', '0'], t.dir, {
       SIM_DURATION_MS: '150',
+      NOVA_DASHBOARD_GRACE: '0',
     });
     const url = await waitFor(
       () => demo.stdout().match(/Dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/)?.[1],

@@ -1,6 +1,15 @@
-import { act, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { failedRun, fakeServer, plan } from '../test/fixtures.js';
+import {
+  apply,
+  at,
+  FAKE_STATE_FILE,
+  failedRun,
+  fakeServer,
+  finishedRun,
+  plan,
+  runningF1,
+} from '../test/fixtures.js';
 import { App } from './app.js';
 
 afterEach(() => {
@@ -12,19 +21,32 @@ function mount(server: ReturnType<typeof fakeServer>) {
   return render(<App poll={{ fetch: server.fetch, intervalMs: 20 }} />);
 }
 
+const runState = () => screen.getByTestId('run-state').textContent;
+
 describe('App', () => {
-  it('says plainly that there is no state file yet, then shows the run once it appears', async () => {
+  it('names the state file it waits for, then shows the run once it appears', async () => {
     const server = fakeServer(null);
     mount(server);
-    await waitFor(() =>
-      expect(screen.getByTestId('problem').textContent).toContain('No state file yet'),
-    );
+    await waitFor(() => expect(screen.getByTestId('empty-state')).toBeTruthy());
+    expect(screen.getByTestId('empty-state').textContent).toContain(FAKE_STATE_FILE);
+    expect(screen.queryByTestId('problem')).toBeNull();
     expect(screen.getByTestId('connection').textContent).toBe('Waiting for state file');
     server.setState(failedRun());
+    server.setRunProcess('alive');
     await waitFor(() => expect(screen.getByTestId('project-view')).toBeTruthy());
     expect(screen.queryByTestId('problem')).toBeNull();
-    expect(screen.getByTestId('run-state').textContent).toContain('1 failed');
+    expect(runState()).toBe('Running1 running · 1 failed, 4 blocked');
     expect(screen.getByTestId('connection').textContent).toMatch(/^Live/);
+  });
+
+  it('shows an unreadable state in place of the waiting card, not on top of it', async () => {
+    const server = fakeServer(null);
+    server.setRaw('{"schema_version": 1, "tas');
+    mount(server);
+    await waitFor(() => expect(screen.getByTestId('problem')).toBeTruthy());
+    expect(screen.getByTestId('problem').textContent).toContain('STATE_CORRUPT');
+    expect(screen.getByTestId('problem').textContent).toContain(FAKE_STATE_FILE);
+    expect(screen.queryByTestId('empty-state')).toBeNull();
   });
 
   it('keeps the last good view when the file becomes unreadable', async () => {
@@ -39,14 +61,67 @@ describe('App', () => {
     expect(screen.getByText('Demo Project', { selector: 'h1' })).toBeTruthy();
   });
 
-  it('polls with conditional requests: unchanged polls get 304', async () => {
+  it('polls for changes only: 304 while nothing changed', async () => {
     const server = fakeServer(plan());
     mount(server);
     await waitFor(() => expect(server.calls.length).toBeGreaterThanOrEqual(3));
     expect(server.calls[0]!.status).toBe(200);
     expect(
-      server.calls.slice(1, 3).every((c) => c.status === 304 && c.ifNoneMatch === '"v1"'),
+      server.calls
+        .slice(1, 3)
+        .every(
+          (c) => c.status === 304 && c.url === '/api/state?since=v1' && c.ifNoneMatch === '"v1"',
+        ),
     ).toBe(true);
+  });
+
+  it('says plainly how a run ended, with the end time', async () => {
+    const server = fakeServer(finishedRun());
+    mount(server);
+    await waitFor(() => expect(screen.getByTestId('project-view')).toBeTruthy());
+    expect(runState()).toMatch(/^Finishedall completed · ended (\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d$/);
+    expect(document.title).toBe('Finished · Demo Project');
+    const stopped = failedRun();
+    apply(stopped, { type: 'run_finished', at: at(200), completed: false, outcome: 'interrupted' });
+    server.setState(stopped);
+    await waitFor(() => expect(runState()).toMatch(/^Interrupted/));
+    const budget = failedRun();
+    apply(budget, {
+      type: 'run_finished',
+      at: at(200),
+      completed: false,
+      outcome: 'budget_exhausted',
+    });
+    server.setState(budget);
+    await waitFor(() => expect(runState()).toContain('Stoppedthe cost budget is spent'));
+  });
+
+  it('stops the clocks and says when it last heard from the server once it is gone', async () => {
+    const state = runningF1();
+    const server = fakeServer(state);
+    server.setRunProcess('alive');
+    window.location.hash = '#/task/F1';
+    mount(server);
+    await waitFor(() => expect(screen.getByTestId('task-view')).toBeTruthy());
+    server.setOffline(true);
+    await waitFor(() =>
+      expect(screen.getByTestId('connection').textContent).toMatch(
+        /^Server unreachable · last update \d\d:\d\d:\d\d$/,
+      ),
+    );
+    const frozen = screen.getByTestId('task-duration').textContent;
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 1200));
+    });
+    expect(screen.getByTestId('task-duration').textContent).toBe(frozen);
+  });
+
+  it('says when the run process is gone without having recorded an end', async () => {
+    const server = fakeServer(failedRun());
+    server.setRunProcess('gone');
+    mount(server);
+    await waitFor(() => expect(screen.getByTestId('project-view')).toBeTruthy());
+    expect(runState()).toContain('Run process gone');
   });
 
   it('follows deep links and updates on hash changes', async () => {
@@ -67,5 +142,24 @@ describe('App', () => {
     await waitFor(() =>
       expect(screen.getByRole('alert').textContent).toContain('no page /nowhere'),
     );
+  });
+
+  it('finds a task with / and the arrow keys', async () => {
+    const server = fakeServer(failedRun());
+    mount(server);
+    await waitFor(() => expect(screen.getByTestId('project-view')).toBeTruthy());
+    fireEvent.keyDown(window, { key: '/' });
+    const input = screen.getByRole('combobox');
+    expect(document.activeElement).toBe(input);
+    fireEvent.change(input, { target: { value: 'parser' } });
+    const options = screen.getAllByRole('option');
+    expect(options[0]!.textContent).toContain('X1');
+    expect(options.at(-1)!.textContent).toContain('All matches in the task table');
+    fireEvent.keyDown(input, { key: 'Enter' });
+    expect(window.location.hash).toBe('#/task/X1');
+    fireEvent.change(input, { target: { value: 'f' } });
+    fireEvent.keyDown(input, { key: 'ArrowUp' });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    expect(window.location.hash).toBe('#/tasks?q=f');
   });
 });

@@ -1,33 +1,47 @@
 import { useEffect, useMemo } from 'react';
-import { ConnectionStatus, ProblemBanner } from './components/connection.js';
+import { ConnectionStatus, NoStateYet, ProblemBanner } from './components/connection.js';
 import { NotFound } from './components/not-found.js';
+import { RunState, runHealth } from './components/run-state.js';
+import { SearchBox } from './components/search-box.js';
 import { createDashboardData, DashboardContext } from './data/dashboard-context.js';
-import { type Model, modelOf } from './data/model.js';
-import type { PollerOptions } from './data/poller.js';
+import { runPhase } from './data/labels.js';
+import { modelOf } from './data/model.js';
+import { clockOf } from './data/poller.js';
+import type { SourceOptions } from './data/state-source.js';
 import { useNow } from './data/use-now.js';
 import { usePolledState } from './data/use-poll.js';
-import { hrefFor, type Route } from './routing/routes.js';
+import { DEFAULT_QUERY, hrefFor, type Route } from './routing/routes.js';
 import { useRoute } from './routing/use-route.js';
 import { BranchView } from './views/branch-view.js';
 import { GraphView } from './views/graph-view.js';
 import { GroupView } from './views/group-view.js';
 import { ProjectView } from './views/project-view.js';
 import { TaskView } from './views/task-view.js';
+import { TasksView } from './views/tasks-view.js';
 import { TimelineView } from './views/timeline-view.js';
 
 export interface AppProps {
-  poll?: Omit<PollerOptions, 'onChange'>;
+  poll?: SourceOptions;
 }
 
 export function App({ poll }: AppProps) {
   const snapshot = usePolledState(poll);
   const route = useRoute();
-  const model = snapshot.state ? modelOf(snapshot.state) : null;
-  const now = useNow(true);
-  const data = useMemo(() => (model ? createDashboardData(model, now) : null), [model, now]);
+  const { state, derived } = snapshot;
+  const model = state ? modelOf(state, derived) : null;
+  // Clocks stop when the run can no longer be followed (server gone, run crashed).
+  const frozen = clockOf(snapshot);
+  const ticking = useNow(frozen === null);
+  const now = useMemo(() => (frozen === null ? ticking : new Date(frozen)), [frozen, ticking]);
+  const data = useMemo(
+    () => (model ? createDashboardData(model, now, derived) : null),
+    [model, now, derived],
+  );
 
   const projectName = model?.state.project.name ?? 'Program Nova';
-  const health = model ? runHealth(model) : null;
+  const health = model
+    ? runHealth(runPhase(model.state.project, snapshot.runProcess), model.summary, now)
+    : null;
   const title = health ? `${health.label} · ${projectName}` : 'Program Nova';
   useEffect(() => {
     // The tab title carries the health too, for a glance from another tab.
@@ -42,12 +56,14 @@ export function App({ poll }: AppProps) {
           </span>
           <span className="brand-name">{projectName}</span>
         </a>
-        {model ? <RunState model={model} /> : null}
+        {health ? <RunState health={health} /> : null}
         <nav className="tabs" aria-label="Views">
           <Tab route={{ view: 'project' }} current={route} label="Overview" />
+          <Tab route={{ view: 'tasks', query: DEFAULT_QUERY }} current={route} label="Tasks" />
           <Tab route={{ view: 'graph' }} current={route} label="Graph" />
           <Tab route={{ view: 'timeline' }} current={route} label="Timeline" />
         </nav>
+        <SearchBox model={model} />
         <ConnectionStatus snapshot={snapshot} now={now} />
       </header>
       <ProblemBanner snapshot={snapshot} />
@@ -56,27 +72,20 @@ export function App({ poll }: AppProps) {
           <DashboardContext.Provider value={data}>
             <RouteView route={route} />
           </DashboardContext.Provider>
-        ) : snapshot.loading ? (
-          <p className="empty">Loading the state…</p>
         ) : (
-          <div className="panel empty-state">
-            <h1>Waiting for a run</h1>
-            <p className="muted">
-              Nothing has been written to <code>cascade_state.json</code> yet. Start one with{' '}
-              <code>nova run</code> in the folder this dashboard watches; this page follows it by
-              itself, no reload needed.
-            </p>
-          </div>
+          <NoStateYet snapshot={snapshot} />
         )}
       </main>
     </div>
   );
 }
 
+function sectionOf(r: Route): string {
+  return r.view === 'graph' || r.view === 'timeline' || r.view === 'tasks' ? r.view : 'overview';
+}
+
 function Tab({ route, current, label }: { route: Route; current: Route; label: string }) {
-  const section = (r: Route) =>
-    r.view === 'graph' ? 'graph' : r.view === 'timeline' ? 'timeline' : 'overview';
-  const active = section(route) === section(current);
+  const active = sectionOf(route) === sectionOf(current);
   return (
     <a
       className={`tab${active ? ' active' : ''}`}
@@ -88,33 +97,6 @@ function Tab({ route, current, label }: { route: Route; current: Route; label: s
   );
 }
 
-/** The one-line health of the run, for the top bar and the tab title. */
-function runHealth(model: Model): {
-  status: 'completed' | 'in_progress' | 'failed' | 'pending';
-  label: string;
-} {
-  const { summary, state } = model;
-  if (summary.failed > 0) {
-    const phase =
-      summary.inProgress > 0 ? 'Running · ' : state.project.completed_at ? 'Finished · ' : '';
-    return { status: 'failed', label: `${phase}${summary.failed} failed` };
-  }
-  if (summary.inProgress > 0) return { status: 'in_progress', label: 'Running' };
-  if (summary.totalTasks > 0 && summary.completed === summary.totalTasks) {
-    return { status: 'completed', label: 'All completed' };
-  }
-  return { status: 'pending', label: state.project.completed_at ? 'Stopped' : 'Not running' };
-}
-
-function RunState({ model }: { model: Model }) {
-  const { status, label } = runHealth(model);
-  return (
-    <span className={`run-state s-${status}`} data-testid="run-state">
-      <span className="run-state-label">{label}</span>
-    </span>
-  );
-}
-
 function RouteView({ route }: { route: Route }) {
   switch (route.view) {
     case 'project':
@@ -122,9 +104,11 @@ function RouteView({ route }: { route: Route }) {
     case 'branch':
       return <BranchView branch={route.branch} />;
     case 'group':
-      return <GroupView branch={route.branch} group={route.group} />;
+      return <GroupView branch={route.branch} group={route.group} query={route.query} />;
     case 'task':
-      return <TaskView id={route.id} />;
+      return <TaskView id={route.id} attempt={route.attempt} />;
+    case 'tasks':
+      return <TasksView query={route.query} />;
     case 'graph':
       return <GraphView branch={route.branch} group={route.group} />;
     case 'timeline':

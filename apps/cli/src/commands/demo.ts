@@ -43,9 +43,9 @@ export const demoCommand: Command = {
     'The folder is made a git repository (when git is installed), so every task works in a git',
     'worktree of its own: its branch and changed files show in the summary and the dashboard, and',
     'the result branch holds all of them at the end.',
-    'When the run ends on a terminal the dashboard stays up until Ctrl-C; otherwise (or with',
-    "--exit) nova exits with the run's exit code. The folder is kept, so `nova status --state",
-    '<dir>/cascade_state.json` and `nova logs` work afterwards.',
+    'When the run ends the dashboard stays up (on a terminal until Ctrl-C, otherwise for 30 s,',
+    "NOVA_DASHBOARD_GRACE), then nova exits with the run's exit code; --exit exits at once. The",
+    'folder is kept, so `nova status --state <dir>/cascade_state.json` and `nova logs` work afterwards.',
   ].join('\n'),
   examples: ['nova demo', 'nova demo --dir /tmp/nova-demo --port 0 --exit'],
   options: {

@@ -17,6 +17,8 @@ export const runCommand: Command = {
     '--worker-cmd takes any argv template with {id} {name} {description} {branch} {group}',
     '{project} {model} {prompt}, split into arguments without a shell.',
     'Settings may also come from nova.config.json beside the plan (flags win).',
+    'With --dashboard the page stays up after the run (until Ctrl-C on a terminal, else 30 s:',
+    'NOVA_DASHBOARD_GRACE); off loopback (--host) it needs a token, printed in its URL.',
     'Exit: 0 all done, 1 tasks failed or blocked, 2 invalid input or state locked, 130 Ctrl-C.',
   ].join('\n'),
   examples: [
@@ -31,6 +33,6 @@ export const runCommand: Command = {
     const plan = planPath(ctx);
     const { config } = await loadConfig(plan);
     const settings = resolveRunSettings(ctx.values, plan, config, ctx.cwd);
-    return runPlan(ctx, settings, { keepServing: false });
+    return runPlan(ctx, settings);
   },
 };

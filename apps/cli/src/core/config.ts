@@ -26,9 +26,11 @@ export interface NovaConfig {
   maxLogSize?: string | number;
   workspace?: string;
   verify?: string | string[];
+  token?: string;
+  allowHost?: string[];
 }
 
-type Kind = 'string' | 'number' | 'boolean' | 'path' | 'command' | 'duration' | 'size';
+type Kind = 'string' | 'strings' | 'number' | 'boolean' | 'path' | 'command' | 'duration' | 'size';
 
 const KEYS: Record<keyof NovaConfig, Kind> = {
   state: 'path',
@@ -49,6 +51,8 @@ const KEYS: Record<keyof NovaConfig, Kind> = {
   maxLogSize: 'size',
   workspace: 'string',
   verify: 'command',
+  token: 'string',
+  allowHost: 'strings',
 };
 
 export const CONFIG_FILE = 'nova.config.json';
@@ -98,6 +102,11 @@ export async function loadConfig(
         break;
       case 'string':
         if (typeof value !== 'string' || value === '') throw bad('a string');
+        config[key] = value;
+        break;
+      case 'strings':
+        if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v !== ''))
+          throw bad('an array of strings');
         config[key] = value;
         break;
       case 'number':

@@ -1,3 +1,4 @@
+export { generateToken, isLoopbackHost, TOKEN_PATTERN } from './access.js';
 export { resolveDashboardAppDir } from './app-dir.js';
 export { DashboardServerError, type DashboardServerErrorCode } from './errors.js';
 export {

@@ -40,6 +40,9 @@ describe('startDashboardServer', () => {
   it('pins the public API of the module', () => {
     expect(Object.keys(api).sort()).toEqual([
       'DashboardServerError',
+      'TOKEN_PATTERN',
+      'generateToken',
+      'isLoopbackHost',
       'resolveDashboardAppDir',
       'startDashboardServer',
     ]);
@@ -101,6 +104,35 @@ describe('startDashboardServer', () => {
     });
     expect(unchanged.status).toBe(304);
     expect((await httpRequest(server.port, '/logs/F2')).body).toContain('no log for this task yet');
+  });
+
+  it('serves a growing log from an offset, earlier attempts, and the whole file to download', async () => {
+    await writeState(['F1', 'F2']);
+    await writeFile(join(logs, 'F1.log'), 'attempt three\nmore\n');
+    await writeFile(join(logs, 'F1.log.1'), 'attempt one\n');
+    await writeFile(join(logs, 'F1.log.2'), 'attempt two\n');
+    const from = await httpRequest(server.port, '/logs/F1?from=14');
+    expect(from.body).toBe('more\n');
+    expect(from.headers['x-log-start']).toBe('14');
+    expect(from.headers['x-log-size']).toBe('19');
+    expect(from.headers['x-log-earlier']).toBe('2');
+    const atEnd = await httpRequest(server.port, '/logs/F1?from=19');
+    expect([atEnd.status, atEnd.body]).toEqual([200, '']);
+    // An offset past the end: the log was replaced by a new attempt's, so it starts over.
+    const replaced = await httpRequest(server.port, '/logs/F1?from=500');
+    expect([replaced.headers['x-log-start'], replaced.body]).toEqual([
+      '0',
+      'attempt three\nmore\n',
+    ]);
+    expect((await httpRequest(server.port, '/logs/F1?attempt=1')).body).toBe('attempt one\n');
+    expect((await httpRequest(server.port, '/logs/F1?attempt=2')).body).toBe('attempt two\n');
+    for (const bad of ['3', '0', '-1', '1e2', 'x']) {
+      expect((await httpRequest(server.port, `/logs/F1?attempt=${bad}`)).status, bad).toBe(404);
+    }
+    const download = await httpRequest(server.port, '/logs/F1?attempt=2&download=1');
+    expect(download.status).toBe(200);
+    expect(download.headers['content-disposition']).toBe('attachment; filename="F1.log.2"');
+    expect(download.body).toBe('attempt two\n');
   });
 
   it('does not cut a UTF-8 character in half at the start of a tail', async () => {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { parseStateText } from '@program-nova/state';
 
 export type StateSnapshot =
   | { kind: 'ok'; bytes: Buffer; etag: string; mtime: Date }
@@ -14,11 +13,7 @@ export type StateSnapshot =
  * on every poll.
  */
 export function createStateFileReader(stateFile: string) {
-  let cached: {
-    key: string;
-    snapshot: StateSnapshot & { kind: 'ok' };
-    taskIds?: Set<string>;
-  } | null = null;
+  let cached: { key: string; snapshot: StateSnapshot & { kind: 'ok' } } | null = null;
 
   async function read(): Promise<StateSnapshot> {
     let handle: Awaited<ReturnType<typeof open>>;
@@ -27,11 +22,14 @@ export function createStateFileReader(stateFile: string) {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { kind: 'missing' };
-      return { kind: 'unreadable', message: `cannot read the state file (${code ?? 'error'})` };
+      return {
+        kind: 'unreadable',
+        message: `cannot read the state file ${stateFile} (${code ?? 'error'})`,
+      };
     }
     try {
       const stat = await handle.stat();
-      if (!stat.isFile()) return { kind: 'unreadable', message: 'the state path is not a file' };
+      if (!stat.isFile()) return { kind: 'unreadable', message: `${stateFile} is not a file` };
       const key = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
       if (cached?.key === key) return cached.snapshot;
       const bytes = await handle.readFile();
@@ -41,27 +39,14 @@ export function createStateFileReader(stateFile: string) {
       return snapshot;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      return { kind: 'unreadable', message: `cannot read the state file (${code ?? 'error'})` };
+      return {
+        kind: 'unreadable',
+        message: `cannot read the state file ${stateFile} (${code ?? 'error'})`,
+      };
     } finally {
       await handle.close();
     }
   }
 
-  /** IDs of the tasks in the current state; empty when the state is missing or invalid. */
-  async function taskIds(): Promise<Set<string>> {
-    const snapshot = await read();
-    if (snapshot.kind !== 'ok') return new Set();
-    const entry = cached;
-    if (entry && entry.snapshot === snapshot && entry.taskIds) return entry.taskIds;
-    let ids: Set<string>;
-    try {
-      ids = new Set(Object.keys(parseStateText(snapshot.bytes.toString('utf8')).tasks));
-    } catch {
-      ids = new Set();
-    }
-    if (entry && entry.snapshot === snapshot) entry.taskIds = ids;
-    return ids;
-  }
-
-  return { read, taskIds };
+  return { read };
 }

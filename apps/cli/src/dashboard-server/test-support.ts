@@ -8,6 +8,8 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** The body as received (compressed bodies are bytes, not text). */
+  bytes: Buffer;
 }
 
 /**
@@ -23,7 +25,8 @@ export function rawRequest(port: number, request: string | Buffer): Promise<RawR
     socket.on('data', (chunk) => chunks.push(chunk));
     socket.on('error', reject);
     socket.on('close', () => {
-      const raw = Buffer.concat(chunks).toString('latin1');
+      const all = Buffer.concat(chunks);
+      const raw = all.toString('latin1');
       const split = raw.indexOf('\r\n\r\n');
       const head = split === -1 ? raw : raw.slice(0, split);
       const body = split === -1 ? '' : raw.slice(split + 4);
@@ -34,7 +37,8 @@ export function rawRequest(port: number, request: string | Buffer): Promise<RawR
         if (colon > 0)
           headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
       }
-      resolve({ raw, status: Number(statusLine.split(' ')[1] ?? 0), headers, body });
+      const bytes = split === -1 ? Buffer.alloc(0) : all.subarray(split + 4);
+      resolve({ raw, status: Number(statusLine.split(' ')[1] ?? 0), headers, body, bytes });
     });
   });
 }

@@ -15,13 +15,12 @@ import { CliError, EXIT } from '../core/cli-error.js';
 import type { CommandContext } from '../core/command.js';
 import { terminalText } from '../core/terminal-text.js';
 
-import { type DashboardServer, startDashboardServer } from '../dashboard-server/index.js';
 import { diagnosticLines } from '../render/diagnostic-lines.js';
 import { blockedLines, countsLine, failureLines, usageLine } from '../render/state-report.js';
 import { keepHeapTight } from './heap.js';
+import { openRunDashboard, type RunDashboard } from './run-dashboard.js';
 import { checkWorkerCommand, type RunSettings } from './settings.js';
 import { createRunView, type RunView } from './view/index.js';
-import { waitForSignal } from './wait.js';
 import { chooseWorkspace, resultLines, workLines, workspaceNotes } from './workspace-mode.js';
 
 export interface RunPlanOptions {
@@ -29,7 +28,7 @@ export interface RunPlanOptions {
   workerCwd?: string;
   /** Environment of the workers (default: nova's). */
   workerEnv?: NodeJS.ProcessEnv;
-  /** After the run, keep the dashboard up until Ctrl-C (only when stdout is a terminal). */
+  /** After the run, keep the dashboard up: until Ctrl-C on a terminal, else for a grace (default true). */
   keepServing?: boolean;
   /** Lines printed once the dashboard is up (e.g. the demo's explanation). */
   intro?: string[];
@@ -105,7 +104,7 @@ async function runPlanWith(
   });
   // Ctrl-C from here on stops the run cleanly (a second one kills at once).
   const disposeSignals = orchestrator.handleSignals();
-  let server: DashboardServer | null = null;
+  let server: RunDashboard | null = null;
   let view: RunView | null = null;
   const started = Date.now();
   let result: RunResult;
@@ -133,11 +132,9 @@ async function runPlanWith(
       );
     }
     if (settings.dashboard) {
-      server = await startDashboardServer({
+      server = await openRunDashboard(ctx, settings, {
         stateFile: orchestrator.stateFile,
         logsDir: orchestrator.logsDir,
-        host: settings.host,
-        port: settings.port,
       });
     }
     view = await createRunView(orchestrator, ctx.stdout, ctx.stderr, c, ctx.colors.stderr);
@@ -191,15 +188,7 @@ async function runPlanWith(
           : EXIT.tasksFailed;
   // Every task completed, but their work could not be merged into one result branch.
   const exitCode = code === EXIT.ok && result.resultError ? EXIT.tasksFailed : code;
-  if (server) {
-    if (options.keepServing && ctx.stdout.isTTY === true && exitCode !== EXIT.interrupted) {
-      ctx.stdout.write(
-        `\nThe dashboard stays up at ${c.cyan(server.url)}; press Ctrl-C to quit.\n`,
-      );
-      await waitForSignal();
-    }
-    await server.close();
-  }
+  await server?.finish(exitCode, options.keepServing ?? true);
   return exitCode;
 }
 

@@ -45,6 +45,10 @@ export interface RunSettings {
   workspace: WorkspaceMode | undefined;
   /** The verify command (argv template), if any. */
   verify: string[] | undefined;
+  /** Dashboard access token (else NOVA_DASHBOARD_TOKEN, else generated off loopback). */
+  token?: string | undefined;
+  /** More Host names the dashboard answers (reverse proxies). */
+  allowHosts?: string[] | undefined;
 }
 
 export const WORKSPACE_MODES = ['worktree', 'shared'] as const;
@@ -128,6 +132,17 @@ export const RUN_OPTIONS: Record<string, OptionSpec> = {
     description: `dashboard port (default ${DEFAULT_PORT}; 0 = any free port)`,
   },
   host: { type: 'string', valueName: 'name', description: 'dashboard address (default 127.0.0.1)' },
+  token: {
+    type: 'string',
+    valueName: 'token',
+    description: 'dashboard access token (generated when --host is not loopback)',
+  },
+  'allow-host': {
+    type: 'string',
+    multiple: true,
+    valueName: 'name',
+    description: 'another Host name the dashboard answers, e.g. a reverse proxy (repeatable)',
+  },
 };
 
 function str(values: OptionValues, name: string): string | undefined {
@@ -325,6 +340,8 @@ export function resolveRunSettings(
       '--max-log-size',
       command,
     ),
+    token: str(values, 'token') ?? config.token,
+    allowHosts: (values['allow-host'] as string[] | undefined) ?? config.allowHost,
   };
 }
 

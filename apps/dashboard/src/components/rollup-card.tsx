@@ -1,7 +1,7 @@
 import { formatCost, formatTokens, totalTokens } from '@program-nova/core';
 import type { Rollup } from '@program-nova/state';
 import { formatSeconds } from '../format.js';
-import { ProgressBar, StatusBadge } from './status.js';
+import { ProgressBar, ScopeBadge } from './status.js';
 
 /** A linked card for one branch or group: status, progress, counts, time, tokens and cost. */
 export function RollupCard({
@@ -23,7 +23,7 @@ export function RollupCard({
     <a className="card" href={href} data-testid={testId}>
       <div className="card-head">
         <h3>{title}</h3>
-        <StatusBadge status={rollup.status} compact />
+        <ScopeBadge counts={counts} compact />
       </div>
       <ProgressBar counts={counts} />
       <div className="card-line">

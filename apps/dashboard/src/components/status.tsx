@@ -1,4 +1,5 @@
-import type { RollupStatus, StatusSummary } from '@program-nova/state';
+import type { StatusSummary } from '@program-nova/state';
+import { type ScopeStatus, scopeStatus } from '../data/labels.js';
 import type { DisplayStatus } from '../data/model.js';
 
 export const STATUS_META: Record<DisplayStatus, { label: string; icon: string }> = {
@@ -9,17 +10,55 @@ export const STATUS_META: Record<DisplayStatus, { label: string; icon: string }>
   pending: { label: 'Pending', icon: '○' },
 };
 
-/** Status always as colour AND text (and a glyph), never colour alone. */
+/** Words and colours of a group's, branch's or the project's status (see scopeStatus). */
+export const SCOPE_META: Record<
+  ScopeStatus,
+  { label: string; icon: string; tone: DisplayStatus | 'partly' }
+> = {
+  running: { label: 'Running', icon: '●', tone: 'in_progress' },
+  completed: { label: 'Completed', icon: '✓', tone: 'completed' },
+  failed: { label: 'Failed', icon: '✕', tone: 'failed' },
+  blocked: { label: 'Blocked', icon: '⊘', tone: 'blocked' },
+  partly_done: { label: 'Partly done', icon: '◐', tone: 'partly' },
+  not_started: { label: 'Not started', icon: '○', tone: 'pending' },
+  empty: { label: 'No tasks', icon: '○', tone: 'pending' },
+};
+
+/** A task's status, always as colour AND text (and a glyph), never colour alone. */
 export function StatusBadge({
   status,
   compact = false,
 }: {
-  status: DisplayStatus | RollupStatus;
+  status: DisplayStatus;
   compact?: boolean;
 }) {
   const meta = STATUS_META[status];
   return (
     <span className={`badge s-${status}${compact ? ' compact' : ''}`} data-status={status}>
+      <span className="badge-icon" aria-hidden="true">
+        {meta.icon}
+      </span>
+      {meta.label}
+    </span>
+  );
+}
+
+/** The status of a scope, derived from its counts so the word never contradicts them. */
+export function ScopeBadge({
+  counts,
+  compact = false,
+}: {
+  counts: StatusSummary;
+  compact?: boolean;
+}) {
+  const status = scopeStatus(counts);
+  const meta = SCOPE_META[status];
+  return (
+    <span
+      className={`badge s-${meta.tone}${compact ? ' compact' : ''}`}
+      data-status={status}
+      data-testid="scope-status"
+    >
       <span className="badge-icon" aria-hidden="true">
         {meta.icon}
       </span>
@@ -66,18 +105,40 @@ export function ProgressBar({ counts, large = false }: { counts: StatusSummary; 
   );
 }
 
-/** The five counts, each with its status colour and name. */
-export function StatusCounts({ counts }: { counts: StatusSummary }) {
+/**
+ * The five counts, each with its status colour and name; with `link`, each count links to the task
+ * table filtered to that status (in this scope).
+ */
+export function StatusCounts({
+  counts,
+  link,
+}: {
+  counts: StatusSummary;
+  link?: (status: DisplayStatus) => string;
+}) {
   return (
     <ul className="counts" aria-label="Task counts">
-      {SEGMENTS.map(({ key, status }) => (
-        <li key={key} className={`count s-${status}`} data-count={status}>
-          <span className="count-n">{counts[key].toLocaleString('en-US')}</span>
-          <span className="count-label">
-            <span aria-hidden="true">{STATUS_META[status].icon}</span> {STATUS_META[status].label}
-          </span>
-        </li>
-      ))}
+      {SEGMENTS.map(({ key, status }) => {
+        const body = (
+          <>
+            <span className="count-n">{counts[key].toLocaleString('en-US')}</span>
+            <span className="count-label">
+              <span aria-hidden="true">{STATUS_META[status].icon}</span> {STATUS_META[status].label}
+            </span>
+          </>
+        );
+        return (
+          <li key={key} className={`count s-${status}`} data-count={status}>
+            {link && counts[key] > 0 ? (
+              <a className="count-link" href={link(status)}>
+                {body}
+              </a>
+            ) : (
+              body
+            )}
+          </li>
+        );
+      })}
     </ul>
   );
 }

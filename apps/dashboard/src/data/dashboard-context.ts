@@ -1,11 +1,13 @@
 import { type ProjectRollup, rollup } from '@program-nova/state';
 import { createContext, useContext } from 'react';
+import { type Derived, rollupRefreshMs } from './derive.js';
 import type { Model } from './model.js';
 
 export interface DashboardData {
   model: Model;
+  /** The clock durations are shown at (stopped when the run cannot be followed any more). */
   now: Date;
-  /** The project -> branch -> group rollup at `now` (computed on first use per tick). */
+  /** The project -> branch -> group rollup at about `now`. */
   rollup(): ProjectRollup;
 }
 
@@ -18,19 +20,18 @@ export function useDashboard(): DashboardData {
 }
 
 /**
- * Rollups per snapshot. With nothing running a rollup does not change with the clock: one per
- * snapshot. While tasks run it is recomputed as the clock ticks, but on big plans (where one rollup
- * costs tens of milliseconds) at most every few seconds, so the page stays responsive; per-task
- * durations in tables and the task view still tick every second.
+ * Rollups per snapshot when they are computed here (no worker): with nothing running a rollup does
+ * not change with the clock, one per snapshot; while tasks run it is recomputed as the clock ticks,
+ * on big plans at most every few seconds.
  */
 const rollups = new WeakMap<Model, { at: number; value: ProjectRollup }>();
 
-export function rollupRefreshMs(taskCount: number): number {
-  return taskCount > 2000 ? 5000 : taskCount > 500 ? 2000 : 0;
-}
-
-export function createDashboardData(model: Model, now: Date): DashboardData {
-  let cached: ProjectRollup | null = null;
+export function createDashboardData(
+  model: Model,
+  now: Date,
+  derived: Derived | null = null,
+): DashboardData {
+  let cached: ProjectRollup | null = derived?.rollup ?? null;
   return {
     model,
     now,
@@ -38,7 +39,7 @@ export function createDashboardData(model: Model, now: Date): DashboardData {
       if (cached) return cached;
       const hit = rollups.get(model);
       const live = model.summary.inProgress > 0;
-      if (hit && (!live || now.getTime() - hit.at < rollupRefreshMs(model.ids.length))) {
+      if (hit && (!live || now.getTime() - hit.at < localRefreshMs(model.ids.length))) {
         cached = hit.value;
       } else {
         cached = rollup(model.state, { now });
@@ -47,4 +48,8 @@ export function createDashboardData(model: Model, now: Date): DashboardData {
       return cached;
     },
   };
+}
+
+function localRefreshMs(taskCount: number): number {
+  return rollupRefreshMs(taskCount) === 1000 ? 0 : rollupRefreshMs(taskCount);
 }

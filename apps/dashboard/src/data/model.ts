@@ -4,18 +4,21 @@ import {
   type CascadeState,
   graphNodes,
   isBlocked,
+  type StateGraph,
   type StatusSummary,
   summarize,
   type TaskState,
   taskCost,
 } from '@program-nova/state';
+import type { Derived } from './derive.js';
 
 /** A task's status as shown: the stored status, or "blocked" for a pending task behind a failure. */
 export type DisplayStatus = 'completed' | 'in_progress' | 'failed' | 'blocked' | 'pending';
 
 /**
  * What the views need from one state snapshot. Every derivation is a call into @program-nova/state;
- * this only caches per snapshot (a new object per changed poll) so 5,000-task plans stay fast.
+ * this only caches per snapshot (a new object per changed poll) so 5,000-task plans stay fast. The
+ * counts and blocked tasks come precomputed from the page's worker when there is one (`derived`).
  */
 export interface Model {
   state: CascadeState;
@@ -30,16 +33,28 @@ export interface Model {
 
 const cache = new WeakMap<CascadeState, Model>();
 
-export function modelOf(state: CascadeState): Model {
+/** What depends on the graph alone, kept while the plan is the same (deltas keep its identity). */
+interface GraphFacts {
+  dependents?: Map<string, string[]>;
+  critical?: { path: string[]; ids: Set<string> };
+}
+const graphCache = new WeakMap<StateGraph, GraphFacts>();
+
+export function modelOf(state: CascadeState, derived: Derived | null = null): Model {
   const hit = cache.get(state);
   if (hit) return hit;
   const blocked = new Map<string, string[]>();
   const blockedFlags = new Map<string, boolean>();
-  let deps: Map<string, string[]> | null = null;
-  let crit: { path: string[]; ids: Set<string> } | null = null;
+  const knownBlocked = derived ? new Set(derived.blocked) : null;
+  let graph = graphCache.get(state.graph);
+  if (!graph) {
+    graph = {};
+    graphCache.set(state.graph, graph);
+  }
+  const facts = graph;
   const model: Model = {
     state,
-    summary: summarize(state),
+    summary: derived?.summary ?? summarize(state),
     ids: Object.keys(state.tasks),
     blockedRoots(id) {
       const task = state.tasks[id];
@@ -56,25 +71,25 @@ export function modelOf(state: CascadeState): Model {
       const task = state.tasks[id];
       if (!task) return 'pending';
       if (task.status !== 'pending' || model.summary.blocked === 0) return task.status;
+      if (knownBlocked) return knownBlocked.has(id) ? 'blocked' : 'pending';
       let b = blockedFlags.get(id);
       if (b === undefined) {
         // isBlocked only walks the ancestors; blockedBy also orders the roots (task view only).
         b = isBlocked(state, id);
         blockedFlags.set(id, b);
       }
-      if (b) return 'blocked';
-      return task.status;
+      return b ? 'blocked' : task.status;
     },
     dependents(id) {
-      deps ??= dependentsMap(graphNodes(state));
-      return deps.get(id) ?? [];
+      facts.dependents ??= dependentsMap(graphNodes(state));
+      return facts.dependents.get(id) ?? [];
     },
     critical() {
-      if (!crit) {
+      if (!facts.critical) {
         const path = criticalPath(graphNodes(state)).path;
-        crit = { path, ids: new Set(path) };
+        facts.critical = { path, ids: new Set(path) };
       }
-      return crit;
+      return facts.critical;
     },
     taskCost(task) {
       // The recorded dollar figure (reported by the agent) wins; otherwise price the raw tokens.

@@ -16,6 +16,25 @@ describe('routes', () => {
     ['#/nope', { view: 'not_found', path: '/nope' }],
     ['#/task/%E0%A4%A', { view: 'not_found', path: '/task/%E0%A4%A' }],
     ['#/task/', { view: 'not_found', path: '/task/' }],
+    ['#/task/F2?attempt=2', { view: 'task', id: 'F2', attempt: 2 }],
+    ['#/task/F2?attempt=0', { view: 'task', id: 'F2' }],
+    ['#/tasks', { view: 'tasks', query: { status: [], sort: 'order', dir: 'asc', q: '' } }],
+    [
+      '#/tasks?status=failed,blocked,bogus&sort=cost&dir=desc&q=api',
+      {
+        view: 'tasks',
+        query: { status: ['failed', 'blocked'], sort: 'cost', dir: 'desc', q: 'api' },
+      },
+    ],
+    [
+      '#/group/B/G?status=failed',
+      {
+        view: 'group',
+        branch: 'B',
+        group: 'G',
+        query: { status: ['failed'], sort: 'order', dir: 'asc', q: '' },
+      },
+    ],
   ] as [string, Route][])('parses %s', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
   });
@@ -29,6 +48,16 @@ describe('routes', () => {
           { view: 'group', branch, group },
           { view: 'task', id },
           { view: 'graph', branch, group },
+          {
+            view: 'tasks',
+            query: { status: ['failed'], sort: 'cost', dir: 'desc', q: id, branch },
+          },
+          {
+            view: 'group',
+            branch,
+            group,
+            query: { status: [], sort: 'duration', dir: 'asc', q: id },
+          },
         ] as Route[]) {
           expect(parseRoute(hrefFor(route))).toEqual(route);
         }

@@ -2,9 +2,9 @@ import type { GroupRollup } from '@program-nova/state';
 import { Breadcrumbs } from '../components/breadcrumbs.js';
 import { NotFound } from '../components/not-found.js';
 import { RollupCard } from '../components/rollup-card.js';
-import { ProgressBar, StatusBadge, StatusCounts } from '../components/status.js';
+import { ProgressBar, ScopeBadge, StatusCounts } from '../components/status.js';
 import { useDashboard } from '../data/dashboard-context.js';
-import { hrefFor } from '../routing/routes.js';
+import { hrefFor, tasksHref } from '../routing/routes.js';
 import { RollupStats } from './project-view.js';
 
 export function BranchView({ branch }: { branch: string }) {
@@ -21,10 +21,13 @@ export function BranchView({ branch }: { branch: string }) {
           <h1>
             <span className="muted kind">Branch</span> {branch}
           </h1>
-          <StatusBadge status={b.status} />
+          <ScopeBadge counts={b.counts} />
         </div>
         <ProgressBar counts={b.counts} large />
-        <StatusCounts counts={b.counts} />
+        <StatusCounts
+          counts={b.counts}
+          link={(status) => tasksHref({ status: [status], branch })}
+        />
         <RollupStats rollup={b} />
       </div>
       <h2 className="section-title">Groups</h2>

@@ -1,12 +1,15 @@
 import { clip } from '@program-nova/core';
-import { type GroupRollup, rollup } from '@program-nova/state';
-import { useMemo, useRef, useState } from 'react';
+import type { GroupRollup, StatusSummary } from '@program-nova/state';
+import { useMemo } from 'react';
 import { Breadcrumbs } from '../components/breadcrumbs.js';
 import { NotFound } from '../components/not-found.js';
-import { STATUS_META } from '../components/status.js';
+import { PanZoom } from '../components/pan-zoom.js';
+import { SCOPE_META, STATUS_META } from '../components/status.js';
 import { useDashboard } from '../data/dashboard-context.js';
+import { scopeStatus } from '../data/labels.js';
 import type { DisplayStatus, Model } from '../data/model.js';
 import {
+  type Box,
   type LayoutClusterInput,
   type LayoutNodeInput,
   type LayoutResult,
@@ -20,31 +23,26 @@ export const TASK_GRAPH_LIMIT = 300;
 const NODE_W = 168;
 const NODE_H = 40;
 const GROUP_W = 196;
-const GROUP_H = 56;
+const GROUP_H = 64;
 /** Room above each drawn node inside its layout box, so a cluster's title never overlaps a node. */
 const LABEL_GAP = 14;
 
-type Drawn =
-  | {
-      kind: 'task';
-      id: string;
-      status: DisplayStatus;
-      critical: boolean;
-      ghost: boolean;
-      title: string;
-      sub: string;
-      href: string;
-    }
-  | {
-      kind: 'group';
-      id: string;
-      status: DisplayStatus;
-      critical: boolean;
-      ghost: false;
-      title: string;
-      sub: string;
-      href: string;
-    };
+type Tone = DisplayStatus | 'partly';
+
+interface Drawn {
+  kind: 'task' | 'group' | 'neighbour';
+  id: string;
+  tone: Tone;
+  /** The status word, for the tooltip and the accessible name. */
+  word: string;
+  icon: string;
+  critical: boolean;
+  title: string;
+  sub: string;
+  href: string;
+  /** Group and neighbour nodes: their counts, drawn as a progress fill. */
+  counts?: StatusSummary;
+}
 
 interface Scene {
   layout: LayoutResult;
@@ -54,23 +52,20 @@ interface Scene {
 }
 
 export function GraphView({ branch, group }: { branch?: string; group?: string }) {
-  const { model } = useDashboard();
-  const [zoom, setZoom] = useState(1);
-  const scrollRef = useRef<HTMLDivElement>(null);
+  const { model, rollup } = useDashboard();
   const scoped = branch !== undefined && group !== undefined;
   // The layout depends on the graph and the statuses only: recompute per state snapshot, not per
-  // clock tick (statuses and counts of a rollup do not depend on `now`).
+  // clock tick (statuses and counts of a rollup do not depend on `now`, so any rollup of this
+  // snapshot will do: the one the worker derived, when there is one).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: per snapshot, not per rollup refresh
   const scene = useMemo(() => {
-    const branches = rollup(model.state).branches;
+    const groups = rollup().branches.flatMap((b) => b.groups);
     if (branch !== undefined && group !== undefined) {
-      const g = branches.find((b) => b.branch === branch)?.groups.find((x) => x.group === group);
-      return g ? taskScene(model, g.tasks, true) : null;
+      const g = groups.find((x) => x.branch === branch && x.group === group);
+      return g ? groupScene(model, g, groups) : null;
     }
-    if (model.ids.length <= TASK_GRAPH_LIMIT) return taskScene(model, model.ids, false);
-    return groupScene(
-      model,
-      branches.flatMap((b) => b.groups),
-    );
+    if (model.ids.length <= TASK_GRAPH_LIMIT) return planScene(model);
+    return groupsScene(model, groups);
   }, [model, branch, group]);
 
   const projectCrumb = { label: model.state.project.name, route: { view: 'project' as const } };
@@ -84,6 +79,21 @@ export function GraphView({ branch, group }: { branch?: string; group?: string }
     : [projectCrumb, { label: 'Graph' }];
   if (!scene) return <NotFound what={`group "${group}" in branch "${branch}"`} crumbs={crumbs} />;
   const { layout, drawn, criticalEdges } = scene;
+
+  /** Arrow keys on a node: the nearest node that way. */
+  const onArrow = (from: Element, direction: 'left' | 'right' | 'up' | 'down') => {
+    const id = from.closest('[data-node-id]')?.getAttribute('data-node-id');
+    const at = id ? layout.nodes.get(id) : undefined;
+    if (!at) return false;
+    const next = nearest(layout.nodes, id!, at, direction);
+    if (next === null) return true;
+    const target = [...from.ownerDocument.querySelectorAll<SVGAElement>('a.gnode')].find(
+      (a) => a.dataset.nodeId === next,
+    );
+    target?.focus();
+    return true;
+  };
+
   return (
     <section data-testid="graph-view">
       <Breadcrumbs crumbs={crumbs} />
@@ -91,135 +101,138 @@ export function GraphView({ branch, group }: { branch?: string; group?: string }
         <div className="graph-toolbar">
           <h1>{scoped ? `Graph of ${group}` : 'Dependency graph'}</h1>
           <Legend />
-          <div className="zoom">
-            <button
-              type="button"
-              className="chip"
-              onClick={() => setZoom((z) => Math.max(0.1, z / 1.25))}
-              aria-label="Zoom out"
-            >
-              −
-            </button>
-            <button type="button" className="chip" onClick={() => setZoom(1)} title="Actual size">
-              {Math.round(zoom * 100)}%
-            </button>
-            <button
-              type="button"
-              className="chip"
-              onClick={() => setZoom((z) => Math.min(3, z * 1.25))}
-              aria-label="Zoom in"
-            >
-              +
-            </button>
-            <button
-              type="button"
-              className="chip"
-              onClick={() => {
-                const box = scrollRef.current;
-                if (!box?.clientWidth) return;
-                const fit = Math.min(
-                  box.clientWidth / layout.width,
-                  box.clientHeight / layout.height,
-                );
-                setZoom(Math.max(0.1, Math.min(1, fit)));
-              }}
-            >
-              Fit
-            </button>
-          </div>
         </div>
         <p className="muted graph-note" data-testid="graph-note">
           {scene.note}
         </p>
-        <div className="graph-scroll" ref={scrollRef}>
-          <svg
-            className="graph"
-            width={layout.width * zoom}
-            height={layout.height * zoom}
-            viewBox={`0 0 ${layout.width} ${layout.height}`}
-          >
-            <title>{scene.note}</title>
-            <defs>
-              <ArrowMarker id="arrow" />
-              <ArrowMarker id="arrow-critical" />
-            </defs>
-            {layout.clusters
-              .slice()
-              .sort((a, b) => a.depth - b.depth)
-              .map((c) => (
-                <g key={c.id} className={`cluster depth-${c.depth}`}>
-                  <rect x={c.x} y={c.y} width={c.width} height={c.height} rx={8} />
-                  <text x={c.x + 8} y={c.y + 14}>
-                    {c.label}
-                  </text>
-                </g>
-              ))}
-            {layout.edges.map((e) => {
-              const critical = criticalEdges.has(`${e.from}\u0000${e.to}`);
-              return (
-                <path
-                  key={`${e.from}->${e.to}`}
-                  className={`edge${critical ? ' critical' : ''}`}
-                  d={pathOf(shiftEnds(e.points, LABEL_GAP / 2))}
-                  markerEnd={critical ? 'url(#arrow-critical)' : 'url(#arrow)'}
-                />
-              );
-            })}
-            {[...layout.nodes].map(([id, layoutBox]) => {
-              const d = drawn.get(id)!;
-              const box = {
+        <PanZoom
+          width={layout.width}
+          height={layout.height}
+          label={scene.note}
+          focusKey={`${branch ?? ''}\u0000${group ?? ''}`}
+          onArrow={onArrow}
+        >
+          {layout.clusters
+            .slice()
+            .sort((a, b) => a.depth - b.depth)
+            .map((c) => (
+              <g key={c.id} className={`cluster depth-${c.depth}`}>
+                <rect x={c.x} y={c.y} width={c.width} height={c.height} rx={8} />
+                <text x={c.x + 8} y={c.y + 14}>
+                  {c.label}
+                </text>
+              </g>
+            ))}
+          {layout.edges.map((e) => {
+            const critical = criticalEdges.has(`${e.from}\u0000${e.to}`);
+            return (
+              <path
+                key={`${e.from}->${e.to}`}
+                className={`edge${critical ? ' critical' : ''}`}
+                d={pathOf(shiftEnds(e.points, LABEL_GAP / 2))}
+                markerEnd={critical ? 'url(#arrow-critical)' : 'url(#arrow)'}
+              />
+            );
+          })}
+          {[...layout.nodes].map(([id, layoutBox]) => (
+            <Node
+              key={id}
+              d={drawn.get(id)!}
+              box={{
                 ...layoutBox,
                 y: layoutBox.y + LABEL_GAP,
                 height: layoutBox.height - LABEL_GAP,
-              };
-              return (
-                <a
-                  key={id}
-                  href={d.href}
-                  className={`gnode s-${d.status}${d.critical ? ' critical' : ''}${d.ghost ? ' ghost' : ''}`}
-                  data-node-id={id}
-                  data-status={d.status}
-                >
-                  <title>{`${d.title} — ${STATUS_META[d.status].label}${d.critical ? ' (critical path)' : ''}`}</title>
-                  {d.critical ? (
-                    <rect
-                      className="gnode-halo"
-                      x={box.x - 4}
-                      y={box.y - 4}
-                      width={box.width + 8}
-                      height={box.height + 8}
-                      rx={9}
-                    />
-                  ) : null}
-                  <rect
-                    className="gnode-box"
-                    x={box.x}
-                    y={box.y}
-                    width={box.width}
-                    height={box.height}
-                    rx={6}
-                  />
-                  <rect
-                    className="gnode-stripe"
-                    x={box.x}
-                    y={box.y}
-                    width={6}
-                    height={box.height}
-                    rx={3}
-                  />
-                  <text x={box.x + 14} y={box.y + 16} className="gnode-title">
-                    {STATUS_META[d.status].icon} {clip(d.title, d.kind === 'group' ? 24 : 20)}
-                  </text>
-                  <text x={box.x + 14} y={box.y + box.height - 10} className="gnode-sub">
-                    {clip(d.sub, d.kind === 'group' ? 28 : 24)}
-                  </text>
-                </a>
-              );
-            })}
-          </svg>
-        </div>
+              }}
+            />
+          ))}
+          <defs>
+            <ArrowMarker id="arrow" />
+            <ArrowMarker id="arrow-critical" />
+          </defs>
+        </PanZoom>
       </div>
     </section>
+  );
+}
+
+function Node({ d, box }: { d: Drawn; box: Box }) {
+  const c = d.counts;
+  const fill = (n: number) => (c && c.totalTasks > 0 ? (n / c.totalTasks) * (box.width - 20) : 0);
+  let at = box.x + 10;
+  const segments = c
+    ? (
+        [
+          ['completed', c.completed],
+          ['in_progress', c.inProgress],
+          ['failed', c.failed],
+          ['blocked', c.blocked],
+        ] as const
+      ).map(([status, n]) => {
+        const seg = { status, x: at, width: fill(n) };
+        at += seg.width;
+        return seg;
+      })
+    : [];
+  return (
+    <a
+      href={d.href}
+      className={`gnode s-${d.tone} kind-${d.kind}${d.critical ? ' critical' : ''}`}
+      data-node-id={d.id}
+      data-status={d.tone}
+      aria-label={`${d.title}: ${d.word}${c ? `, ${c.completed} of ${c.totalTasks} done` : ''}${d.critical ? ', on the critical path' : ''}`}
+    >
+      <title>{`${d.title} — ${d.word}${d.sub ? ` · ${d.sub}` : ''}${d.critical ? ' (critical path)' : ''}`}</title>
+      {d.critical ? (
+        <rect
+          className="gnode-halo"
+          x={box.x - 4}
+          y={box.y - 4}
+          width={box.width + 8}
+          height={box.height + 8}
+          rx={9}
+        />
+      ) : null}
+      <rect
+        className="gnode-box"
+        x={box.x}
+        y={box.y}
+        width={box.width}
+        height={box.height}
+        rx={6}
+      />
+      <rect className="gnode-stripe" x={box.x} y={box.y} width={6} height={box.height} rx={3} />
+      <text x={box.x + 14} y={box.y + 16} className="gnode-title">
+        {d.icon} {clip(d.title, d.kind === 'task' ? 20 : 24)}
+      </text>
+      <text x={box.x + 14} y={box.y + (c ? 34 : box.height - 10)} className="gnode-sub">
+        {clip(d.sub, d.kind === 'task' ? 24 : 28)}
+      </text>
+      {c ? (
+        <g className="gnode-progress" data-testid="group-progress">
+          <rect
+            className="gnode-track"
+            x={box.x + 10}
+            y={box.y + box.height - 14}
+            width={box.width - 20}
+            height={6}
+            rx={3}
+          />
+          {segments.map((s) =>
+            s.width > 0 ? (
+              <rect
+                key={s.status}
+                className={`gnode-fill s-${s.status}`}
+                data-fill={s.status}
+                x={s.x}
+                y={box.y + box.height - 14}
+                width={s.width}
+                height={6}
+              />
+            ) : null,
+          )}
+        </g>
+      ) : null}
+    </a>
   );
 }
 
@@ -240,69 +253,154 @@ function Legend() {
   );
 }
 
-function taskScene(model: Model, ids: string[], scoped: boolean): Scene {
+function countsLine(c: StatusSummary): string {
+  return `${c.completed}/${c.totalTasks} done${c.inProgress ? ` · ${c.inProgress} run` : ''}${c.failed ? ` · ${c.failed} failed` : ''}${c.blocked ? ` · ${c.blocked} blocked` : ''}`;
+}
+
+function groupDrawn(
+  g: GroupRollup,
+  id: string,
+  kind: 'group' | 'neighbour',
+  title: string,
+  critical: boolean,
+  href: string,
+): Drawn {
+  const status = scopeStatus(g.counts);
+  const meta = SCOPE_META[status];
+  return {
+    kind,
+    id,
+    tone: meta.tone,
+    word: meta.label,
+    icon: meta.icon,
+    critical,
+    title,
+    sub: countsLine(g.counts),
+    href,
+    counts: g.counts,
+  };
+}
+
+function taskDrawn(model: Model, id: string, critical: boolean): Drawn {
+  const status = model.displayStatus(id);
+  return {
+    kind: 'task',
+    id,
+    tone: status,
+    word: STATUS_META[status].label,
+    icon: STATUS_META[status].icon,
+    critical,
+    title: id,
+    sub: model.state.graph.tasks[id]?.name ?? '',
+    href: hrefFor({ view: 'task', id }),
+  };
+}
+
+function criticalEdgesOf(path: string[], map: (id: string) => string | undefined = (id) => id) {
+  const edges = new Set<string>();
+  for (let i = 1; i < path.length; i++) {
+    const a = map(path[i - 1]!);
+    const b = map(path[i]!);
+    if (a && b && a !== b) edges.add(`${a}\u0000${b}`);
+  }
+  return edges;
+}
+
+/** Every task, boxed by branch and group (plans up to TASK_GRAPH_LIMIT tasks). */
+function planScene(model: Model): Scene {
   const { state } = model;
   const crit = model.critical();
-  const inScope = new Set(ids);
   const nodes: LayoutNodeInput[] = [];
   const clusters = new Map<string, LayoutClusterInput>();
   const drawn = new Map<string, Drawn>();
   const edges: { from: string; to: string }[] = [];
-  const addTask = (id: string, ghost: boolean) => {
-    if (drawn.has(id)) return;
+  for (const id of model.ids) {
     const def = state.graph.tasks[id];
-    if (!def) return;
-    let cluster: string | undefined;
-    if (!ghost) {
-      const b = `b\u0000${def.branch}`;
-      const g = `g\u0000${def.branch}\u0000${def.group}`;
-      if (!scoped && !clusters.has(b)) clusters.set(b, { id: b, label: def.branch });
-      if (!clusters.has(g))
-        clusters.set(g, { id: g, label: def.group, parent: scoped ? undefined : b });
-      cluster = g;
-    }
-    nodes.push({ id, width: NODE_W, height: NODE_H + LABEL_GAP, cluster });
-    drawn.set(id, {
-      kind: 'task',
-      id,
-      status: model.displayStatus(id),
-      critical: crit.ids.has(id),
-      ghost,
-      title: id,
-      sub: ghost ? `${def.group} · ${def.name}` : def.name,
-      href: hrefFor({ view: 'task', id }),
-    });
-  };
-  for (const id of ids) addTask(id, false);
-  for (const id of ids) {
-    for (const dep of state.graph.tasks[id]?.depends_on ?? []) {
-      if (scoped && !inScope.has(dep)) addTask(dep, true);
-      edges.push({ from: dep, to: id });
-    }
-    if (scoped) {
-      for (const next of model.dependents(id)) {
-        if (!inScope.has(next)) {
-          addTask(next, true);
-          edges.push({ from: id, to: next });
-        }
-      }
-    }
+    if (!def) continue;
+    const b = `b\u0000${def.branch}`;
+    const g = `g\u0000${def.branch}\u0000${def.group}`;
+    if (!clusters.has(b)) clusters.set(b, { id: b, label: def.branch });
+    if (!clusters.has(g)) clusters.set(g, { id: g, label: def.group, parent: b });
+    nodes.push({ id, width: NODE_W, height: NODE_H + LABEL_GAP, cluster: g });
+    drawn.set(id, taskDrawn(model, id, crit.ids.has(id)));
+    for (const dep of def.depends_on) edges.push({ from: dep, to: id });
   }
-  const criticalEdges = new Set<string>();
-  for (let i = 1; i < crit.path.length; i++)
-    criticalEdges.add(`${crit.path[i - 1]}\u0000${crit.path[i]}`);
-  const ghosts = nodes.length - ids.length;
   return {
     layout: layoutGraph(nodes, [...clusters.values()], edges),
     drawn,
-    criticalEdges,
-    note: scoped
-      ? `${ids.length} tasks of this group${ghosts ? `, with ${ghosts} connected tasks of other groups (dashed)` : ''}. Click a task to open it.`
-      : `${ids.length} tasks, boxed by branch and group. Click a task to open it.`,
+    criticalEdges: criticalEdgesOf(crit.path),
+    note: `${model.ids.length} tasks, boxed by branch and group. Click a task to open it.`,
   };
 }
 
-function groupScene(model: Model, groups: GroupRollup[]): Scene {
+/**
+ * One group's tasks; the groups they depend on, or that depend on them, drawn as one node each
+ * (upstream on the left, downstream on the right), with their progress.
+ */
+function groupScene(model: Model, g: GroupRollup, groups: GroupRollup[]): Scene {
+  const { state } = model;
+  const crit = model.critical();
+  const inScope = new Set(g.tasks);
+  const byKey = new Map(groups.map((x) => [`${x.branch}\u0000${x.group}`, x]));
+  const nodes: LayoutNodeInput[] = [];
+  const drawn = new Map<string, Drawn>();
+  const edgeKeys = new Set<string>();
+  const edges: { from: string; to: string }[] = [];
+  const cluster = `g\u0000${g.branch}\u0000${g.group}`;
+  const addEdge = (from: string, to: string) => {
+    const k = `${from}\u0000${to}`;
+    if (edgeKeys.has(k)) return;
+    edgeKeys.add(k);
+    edges.push({ from, to });
+  };
+  const neighbour = (taskId: string, side: 'up' | 'down'): string | null => {
+    const def = state.graph.tasks[taskId];
+    const other = def ? byKey.get(`${def.branch}\u0000${def.group}`) : undefined;
+    if (!def || !other) return null;
+    const id = `${side}\u0000${def.branch}\u0000${def.group}`;
+    if (!drawn.has(id)) {
+      nodes.push({ id, width: GROUP_W, height: GROUP_H + LABEL_GAP });
+      const place = def.branch === g.branch ? def.group : `${def.branch} › ${def.group}`;
+      drawn.set(
+        id,
+        groupDrawn(
+          other,
+          id,
+          'neighbour',
+          `${side === 'up' ? '←' : '→'} ${place}`,
+          false,
+          hrefFor({ view: 'graph', branch: def.branch, group: def.group }),
+        ),
+      );
+    }
+    return id;
+  };
+  for (const id of g.tasks) {
+    nodes.push({ id, width: NODE_W, height: NODE_H + LABEL_GAP, cluster });
+    drawn.set(id, taskDrawn(model, id, crit.ids.has(id)));
+  }
+  for (const id of g.tasks) {
+    for (const dep of state.graph.tasks[id]?.depends_on ?? []) {
+      const from = inScope.has(dep) ? dep : neighbour(dep, 'up');
+      if (from) addEdge(from, id);
+    }
+    for (const next of model.dependents(id)) {
+      if (inScope.has(next)) continue;
+      const to = neighbour(next, 'down');
+      if (to) addEdge(id, to);
+    }
+  }
+  const neighbours = drawn.size - g.tasks.length;
+  return {
+    layout: layoutGraph(nodes, [{ id: cluster, label: g.group }], edges),
+    drawn,
+    criticalEdges: criticalEdgesOf(crit.path),
+    note: `${g.tasks.length} tasks of this group${neighbours ? `, and the ${neighbours} groups they wait for (←) or that wait for them (→), one node each` : ''}. Click a task to open it, a group to see its graph.`,
+  };
+}
+
+/** One node per group, boxed by branch (plans over TASK_GRAPH_LIMIT tasks). */
+function groupsScene(model: Model, groups: GroupRollup[]): Scene {
   const { state } = model;
   const crit = model.critical();
   const groupOf = new Map<string, string>();
@@ -315,18 +413,17 @@ function groupScene(model: Model, groups: GroupRollup[]): Scene {
     if (!clusters.has(b)) clusters.set(b, { id: b, label: g.branch });
     for (const id of g.tasks) groupOf.set(id, key);
     nodes.push({ id: key, width: GROUP_W, height: GROUP_H + LABEL_GAP, cluster: b });
-    const c = g.counts;
-    const status: DisplayStatus = g.status;
-    drawn.set(key, {
-      kind: 'group',
-      id: key,
-      status,
-      critical: g.tasks.some((id) => crit.ids.has(id)),
-      ghost: false,
-      title: g.group,
-      sub: `${c.completed}/${c.totalTasks} done${c.inProgress ? ` · ${c.inProgress} run` : ''}${c.failed ? ` · ${c.failed} failed` : ''}`,
-      href: hrefFor({ view: 'graph', branch: g.branch, group: g.group }),
-    });
+    drawn.set(
+      key,
+      groupDrawn(
+        g,
+        key,
+        'group',
+        g.group,
+        g.tasks.some((id) => crit.ids.has(id)),
+        hrefFor({ view: 'graph', branch: g.branch, group: g.group }),
+      ),
+    );
   }
   const edgeKeys = new Set<string>();
   const edges: { from: string; to: string }[] = [];
@@ -342,18 +439,40 @@ function groupScene(model: Model, groups: GroupRollup[]): Scene {
       }
     }
   }
-  const criticalEdges = new Set<string>();
-  for (let i = 1; i < crit.path.length; i++) {
-    const a = groupOf.get(crit.path[i - 1]!);
-    const b = groupOf.get(crit.path[i]!);
-    if (a && b && a !== b) criticalEdges.add(`${a}\u0000${b}`);
-  }
   return {
     layout: layoutGraph(nodes, [...clusters.values()], edges),
     drawn,
-    criticalEdges,
-    note: `${model.ids.length.toLocaleString('en-US')} tasks is too many to draw one by one, so this shows their ${groups.length} groups (a group's colour is its rollup status). Click a group to see its tasks.`,
+    criticalEdges: criticalEdgesOf(crit.path, (id) => groupOf.get(id)),
+    note: `${model.ids.length.toLocaleString('en-US')} tasks is too many to draw one by one, so this shows their ${groups.length} groups, each with its progress. Click a group to see its tasks.`,
   };
+}
+
+/** The node nearest to `at` in `direction` (by centre; the way it points weighs more). */
+function nearest(
+  nodes: Map<string, Box>,
+  self: string,
+  at: Box,
+  direction: 'left' | 'right' | 'up' | 'down',
+): string | null {
+  const cx = at.x + at.width / 2;
+  const cy = at.y + at.height / 2;
+  let best: string | null = null;
+  let bestScore = Number.POSITIVE_INFINITY;
+  for (const [id, b] of nodes) {
+    if (id === self) continue;
+    const dx = b.x + b.width / 2 - cx;
+    const dy = b.y + b.height / 2 - cy;
+    const along =
+      direction === 'left' ? -dx : direction === 'right' ? dx : direction === 'up' ? -dy : dy;
+    const across = direction === 'left' || direction === 'right' ? Math.abs(dy) : Math.abs(dx);
+    if (along <= 1) continue;
+    const score = along + across * 2;
+    if (score < bestScore) {
+      bestScore = score;
+      best = id;
+    }
+  }
+  return best;
 }
 
 /** Edge ends meet node sides; move them to the middle of the drawn (gap-less) node. */

@@ -2,6 +2,7 @@ import { fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { at, bigRun, failedRun } from '../../test/fixtures.js';
 import { renderView } from '../../test/render.js';
+import { parseRoute, type TaskQuery } from '../routing/routes.js';
 import { GroupView } from './group-view.js';
 
 const rows = () => [...document.querySelectorAll<HTMLElement>('a.trow[data-task-id]')];
@@ -38,16 +39,28 @@ describe('GroupView', () => {
     expect(within(x3()).getByText('1m 30s')).toBeTruthy();
   });
 
-  it('filters by status', () => {
-    renderView(
+  it('filters and sorts through the URL', () => {
+    const { unmount } = renderView(
       <GroupView branch="Application" group="Foundation" />,
       failedRun(),
       new Date(at(161)),
     );
-    fireEvent.click(screen.getByRole('button', { name: 'Failed' }));
-    expect(rows().map((r) => r.dataset.taskId)).toEqual(['F2']);
-    fireEvent.click(screen.getByRole('button', { name: 'Blocked' }));
-    expect(rows().map((r) => r.dataset.taskId)).toEqual(['F3']);
+    fireEvent.click(screen.getByRole('button', { name: /^Failed/ }));
+    expect(window.location.hash).toBe('#/group/Application/Foundation?status=failed');
+    fireEvent.click(screen.getByRole('button', { name: /^Cost/ }));
+    expect(window.location.hash).toBe('#/group/Application/Foundation?sort=cost&dir=desc');
+    unmount();
+    renderView(
+      <GroupView
+        branch="Application"
+        group="Foundation"
+        query={(parseRoute('#/group/A/F?status=failed,blocked') as { query: TaskQuery }).query}
+      />,
+      failedRun(),
+      new Date(at(161)),
+    );
+    expect(rows().map((r) => r.dataset.taskId)).toEqual(['F2', 'F3']);
+    expect(screen.getByTestId('table-count').textContent).toBe('2 of 4 tasks');
   });
 
   it('renders only the visible rows of a 5,000-task group', () => {

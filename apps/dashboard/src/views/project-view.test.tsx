@@ -28,10 +28,17 @@ describe('ProjectView', () => {
     const cards = screen.getAllByTestId('branch-card');
     expect(cards.map((c) => c.querySelector('h3')?.textContent)).toEqual(['Application', 'Docs']);
     expect(cards[0]!.getAttribute('href')).toBe('#/branch/Application');
-    // Status in text as well as colour.
-    expect(within(cards[0]!).getByText('Failed')).toBeTruthy();
-    expect(within(cards[1]!).getByText('Pending')).toBeTruthy();
+    // Status in text as well as colour, and never contradicting the counts: Application still
+    // runs X3 (so it is not "Failed"), Docs can do nothing until F2 is fixed (not "Pending").
+    expect(within(cards[0]!).getByTestId('scope-status').textContent).toBe('●Running');
+    expect(within(cards[1]!).getByTestId('scope-status').textContent).toBe('⊘Blocked');
     expect(within(cards[1]!).getByText('1 blocked')).toBeTruthy();
+    // The project runs on despite the failure: it is not "Failed" while something runs.
+    expect(screen.getAllByTestId('scope-status')[0]!.textContent).toBe('●Running');
+    // Counts link to the task table, filtered.
+    expect(document.querySelector('[data-count="failed"] a')!.getAttribute('href')).toBe(
+      '#/tasks?status=failed',
+    );
   });
 
   it('shows a finished run as all completed, with cost and tokens', () => {

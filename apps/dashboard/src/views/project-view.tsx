@@ -11,11 +11,11 @@ import { elapsedSeconds } from '@program-nova/state';
 import { Breadcrumbs } from '../components/breadcrumbs.js';
 import { RollupCard } from '../components/rollup-card.js';
 import { Stat } from '../components/stat.js';
-import { ProgressBar, StatusBadge, StatusCounts } from '../components/status.js';
+import { ProgressBar, ScopeBadge, StatusCounts } from '../components/status.js';
 import { TaskLink } from '../components/task-link.js';
 import { useDashboard } from '../data/dashboard-context.js';
 import { formatExactTokens, formatSeconds, formatTime } from '../format.js';
-import { hrefFor } from '../routing/routes.js';
+import { hrefFor, tasksHref } from '../routing/routes.js';
 
 const LIST_LIMIT = 8;
 
@@ -31,7 +31,7 @@ export function ProjectView() {
       <div className="panel hero">
         <div className="hero-head">
           <h1>{state.project.name}</h1>
-          <StatusBadge status={project.status} />
+          <ScopeBadge counts={summary} />
           <span className="hero-pct">
             {formatPercent(summary.completed, summary.totalTasks)} ·{' '}
             {summary.completed.toLocaleString('en-US')} /{' '}
@@ -39,7 +39,7 @@ export function ProjectView() {
           </span>
         </div>
         <ProgressBar counts={summary} large />
-        <StatusCounts counts={summary} />
+        <StatusCounts counts={summary} link={(status) => tasksHref({ status: [status] })} />
         <RollupStats rollup={project} extra={summary.activeWorkers} />
       </div>
 
@@ -62,7 +62,11 @@ export function ProjectView() {
                 </li>
               ))}
               {running.length > LIST_LIMIT ? (
-                <li className="muted">and {running.length - LIST_LIMIT} more</li>
+                <li>
+                  <a href={tasksHref({ status: ['in_progress'], sort: 'duration', dir: 'desc' })}>
+                    and {running.length - LIST_LIMIT} more running
+                  </a>
+                </li>
               ) : null}
             </ul>
           )}
@@ -84,7 +88,11 @@ export function ProjectView() {
                 </li>
               ))}
               {failed.length > LIST_LIMIT ? (
-                <li className="muted">and {failed.length - LIST_LIMIT} more</li>
+                <li>
+                  <a href={tasksHref({ status: ['failed'] })}>
+                    and {failed.length - LIST_LIMIT} more failed
+                  </a>
+                </li>
               ) : null}
             </ul>
           )}

@@ -1,15 +1,17 @@
 import { formatCost, totalTokens } from '@program-nova/core';
 import { elapsedSeconds } from '@program-nova/state';
-import { useEffect, useRef } from 'react';
 import { Breadcrumbs } from '../components/breadcrumbs.js';
 import { NotFound } from '../components/not-found.js';
 import { StatusBadge } from '../components/status.js';
 import { TaskLink } from '../components/task-link.js';
+import { Transcript } from '../components/transcript.js';
 import { useDashboard } from '../data/dashboard-context.js';
-import { useLogTail } from '../data/use-log-tail.js';
+import { useTaskLog } from '../data/use-task-log.js';
 import { formatExactTokens, formatSeconds, formatTime } from '../format.js';
+import { navigate } from '../routing/navigate.js';
+import { hrefFor } from '../routing/routes.js';
 
-export function TaskView({ id }: { id: string }) {
+export function TaskView({ id, attempt }: { id: string; attempt?: number | undefined }) {
   const { model, now } = useDashboard();
   const { state } = model;
   const task = state.tasks[id];
@@ -178,42 +180,58 @@ export function TaskView({ id }: { id: string }) {
           )}
         </div>
       </div>
-      <LogPanel id={id} live={task.status === 'in_progress'} />
+      <LogPanel id={id} live={task.status === 'in_progress'} attempt={attempt} />
     </section>
   );
 }
 
-function LogPanel({ id, live }: { id: string; live: boolean }) {
-  const tail = useLogTail(id, live);
-  const pre = useRef<HTMLPreElement>(null);
-  const text = tail.kind === 'ok' ? tail.text : '';
-  useEffect(() => {
-    // Follow the end of the log, like tail -f.
-    if (pre.current && text) pre.current.scrollTop = pre.current.scrollHeight;
-  }, [text]);
+function LogPanel({ id, live, attempt }: { id: string; live: boolean; attempt?: number }) {
+  const log = useTaskLog(id, attempt ?? null, live && attempt === undefined);
+  const file = `logs/${id}.log${attempt === undefined ? '' : `.${attempt}`}`;
+  const earlier = log.kind === 'ok' ? log.earlier : 0;
+  const download = `./logs/${encodeURIComponent(id)}?${attempt === undefined ? '' : `attempt=${attempt}&`}download=1`;
   return (
     <div className="panel" data-testid="log">
-      <h2>
-        Log <span className="muted mono">logs/{id}.log</span>
-        {live ? <span className="live-tag">live</span> : null}
-      </h2>
-      {tail.kind === 'loading' ? <p className="muted">Loading the log…</p> : null}
-      {tail.kind === 'none' ? <p className="muted">No log for this task yet.</p> : null}
-      {tail.kind === 'error' ? (
-        <p className="error-text">Cannot load the log: {tail.message}</p>
+      <div className="log-head">
+        <h2>
+          Log <span className="muted mono">{file}</span>
+          {live && attempt === undefined ? <span className="live-tag">live</span> : null}
+        </h2>
+        {earlier > 0 ? (
+          <label className="attempt-pick">
+            <span>Attempt</span>
+            <select
+              value={attempt ?? 0}
+              data-testid="attempt-select"
+              onChange={(e) => {
+                const n = Number(e.target.value);
+                navigate(
+                  hrefFor(n === 0 ? { view: 'task', id } : { view: 'task', id, attempt: n }),
+                );
+              }}
+            >
+              <option value={0}>{earlier + 1} (latest)</option>
+              {Array.from({ length: earlier }, (_, i) => earlier - i).map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+      </div>
+      {log.kind === 'loading' ? <p className="muted">Loading the log…</p> : null}
+      {log.kind === 'none' ? <p className="muted">No log for this task yet.</p> : null}
+      {log.kind === 'error' ? (
+        <p className="error-text">Cannot load the log: {log.message}</p>
       ) : null}
-      {tail.kind === 'ok' ? (
-        <>
-          {tail.truncated ? (
-            <p className="muted">
-              Showing the last {formatExactTokens(text.length)} characters of{' '}
-              {formatExactTokens(tail.size)} bytes.
-            </p>
-          ) : null}
-          <pre className="log" ref={pre} data-testid="log-text">
-            {text || '(empty)'}
-          </pre>
-        </>
+      {log.kind === 'ok' && log.problem ? (
+        <p className="error-text">
+          Cannot read more of the log ({log.problem}); showing what was read.
+        </p>
+      ) : null}
+      {log.kind === 'ok' ? (
+        <Transcript log={log} live={live && attempt === undefined} downloadHref={download} />
       ) : null}
     </div>
   );

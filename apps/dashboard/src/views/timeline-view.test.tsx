@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { fireEvent, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { at, failedRun, plan } from '../../test/fixtures.js';
 import { renderView } from '../../test/render.js';
@@ -22,6 +22,21 @@ describe('TimelineView', () => {
     expect(Number.parseFloat(bar('F1').style.width)).toBeCloseTo((60 / 161) * 100, 1);
     expect(Number.parseFloat(bar('X3').style.left)).toBeCloseTo((101 / 161) * 100, 1);
     expect(screen.getByText(/4 not started yet/)).toBeTruthy();
+    // Rows are grouped by branch and carry the task's name.
+    expect(document.querySelector('.tl-branch')!.textContent).toBe('Application · 4');
+    expect(rows()[0]!.textContent).toContain('Core Types');
+    expect(rows()[0]!.getAttribute('aria-label')).toContain('F1 Core Types: Completed');
+  });
+
+  it('zooms the time axis, which then scrolls sideways', () => {
+    renderView(<TimelineView />, failedRun(), new Date(at(161)));
+    const content = () => document.querySelector<HTMLElement>('.vtable-scroll > div')!;
+    expect(content().style.width).toBe('');
+    fireEvent.click(screen.getByRole('button', { name: 'Zoom in' }));
+    expect(screen.getByTestId('timeline-zoom').textContent).toBe('1.5×');
+    expect(content().style.width).toContain('1.5 *');
+    fireEvent.click(screen.getByRole('button', { name: 'Fit' }));
+    expect(screen.getByTestId('timeline-zoom').textContent).toBe('1×');
   });
 
   it('says when nothing has started', () => {

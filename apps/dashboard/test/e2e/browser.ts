@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const haveChromium = existsSync(CHROMIUM);
@@ -31,4 +31,39 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+export interface Poll {
+  status: number;
+  /** Bytes of the body as sent (compressed when it was). */
+  bodyBytes: number;
+  encoding: string | undefined;
+  url: string;
+  body: string;
+}
+
+/**
+ * Records every answer to the state feed the page (its worker included) receives: the worker's
+ * requests do not show in the page's own resource timing, but they do pass through the page's
+ * network, which Playwright sees.
+ */
+export function watchPolls(page: Page): Poll[] {
+  const polls: Poll[] = [];
+  page.on('response', async (response) => {
+    if (!response.url().includes('/api/state')) return;
+    const status = response.status();
+    const sizes = await response
+      .request()
+      .sizes()
+      .catch(() => null);
+    const body = status === 200 ? await response.text().catch(() => '') : '';
+    polls.push({
+      status,
+      bodyBytes: sizes?.responseBodySize ?? 0,
+      encoding: response.headers()['content-encoding'],
+      url: response.url(),
+      body,
+    });
+  });
+  return polls;
 }
