@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { stateDocument } from '../../test/dashboard-support.js';
 import { createColors } from '../core/colors.js';
 import type { CommandContext } from '../core/command.js';
-import { stateDocument } from '../dashboard-server/test-support.js';
 import { logsCommand } from './logs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nova-logs-'));

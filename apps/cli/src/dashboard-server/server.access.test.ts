@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpRequest, stateDocument } from '../../test/dashboard-support.js';
 import { createAccessCheck, generateToken, isLoopbackHost, tokenCookieName } from './access.js';
 import { type DashboardServer, DashboardServerError, startDashboardServer } from './index.js';
-import { httpRequest, stateDocument } from './test-support.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const ROUTES = ['/', '/cascade_state.json', '/api/state', '/logs/F1', '/logs/F1?download=1'];

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { CascadeState, TaskStatus } from '@program-nova/state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpRequest, type RawResponse, stateDocument } from '../../test/dashboard-support.js';
 import { negotiateEncoding } from './compression.js';
 import { type DashboardServer, startDashboardServer } from './index.js';
-import { httpRequest, type RawResponse, stateDocument } from './test-support.js';
 
 let dir: string;
 let stateFile: string;

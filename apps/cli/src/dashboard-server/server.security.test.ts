@@ -2,8 +2,13 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  httpRequest,
+  type RawResponse,
+  rawRequest,
+  stateDocument,
+} from '../../test/dashboard-support.js';
 import { type DashboardServer, startDashboardServer } from './index.js';
-import { httpRequest, type RawResponse, rawRequest, stateDocument } from './test-support.js';
 
 const CANARY = 'CANARY-7f3e-do-not-serve';
 // Host templates are written before the port is known.

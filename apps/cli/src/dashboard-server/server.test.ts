@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TaskStatus } from '@program-nova/state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpRequest, stateDocument } from '../../test/dashboard-support.js';
 import * as api from './index.js';
 import { type DashboardServer, DashboardServerError, startDashboardServer } from './index.js';
-import { httpRequest, stateDocument } from './test-support.js';
 
 let dir: string;
 let stateFile: string;

@@ -1,4 +1,4 @@
-// Helpers for this folder's tests only (not exported from index.ts).
+// Helpers for the dashboard server's tests.
 import { connect } from 'node:net';
 import type { Cascade } from '@program-nova/parser';
 import { createState, type TaskStatus } from '@program-nova/state';
@@ -59,7 +59,7 @@ export function httpRequest(
 }
 
 /**
- * A minimal valid cascade_state.json document (DESIGN.md section 3) with the given task IDs, made by
+ * A minimal valid cascade_state.json document (see docs/architecture.md, "The state file") with the given task IDs, made by
  * the state package itself. IDs go in as given, even ones a plan could not hold (`..`): the server
  * must stay safe whatever a state file says.
  */
