@@ -156,3 +156,49 @@ describe('TaskView', () => {
     expect(screen.getByRole('alert').textContent).toContain('no task "ZZ"');
   });
 });
+
+describe('TaskView: worktree work', () => {
+  it("shows a completed task's branch, commits and changed files, and an incomplete log", async () => {
+    const { plan, started } = await import('../../test/fixtures.js');
+    withLogs({ F1: 'done\n' });
+    const state = apply(plan(), started('F1', 0), {
+      type: 'task_completed',
+      at: at(60),
+      id: 'F1',
+      exit_code: 0,
+      token_usage: {
+        input_tokens: 1,
+        output_tokens: 1,
+        cache_read_tokens: 0,
+        cache_creation_tokens: 0,
+      },
+      cost_usd: 0.01,
+      model: 'claude-sonnet-4-5',
+      log_incomplete: 'the log was cut at 139 KiB: ENOSPC',
+      git: {
+        branch: 'nova/demo/tasks/F1',
+        base: 'a'.repeat(40),
+        head: 'b'.repeat(40),
+        files: [
+          { path: 'src/types.ts', added: 40, removed: 2 },
+          { path: 'logo.png', added: null, removed: null },
+        ],
+      },
+    });
+    renderView(<TaskView id="F1" />, state, new Date(at(61)));
+    const work = screen.getByTestId('task-work');
+    expect(work.textContent).toContain('nova/demo/tasks/F1');
+    expect(work.textContent).toContain(`${'a'.repeat(12)} → ${'b'.repeat(12)}`);
+    expect(work.textContent).toContain('2 files, +40 −2');
+    expect(within(work).getByText('src/types.ts')).toBeTruthy();
+    expect(work.textContent).toContain('binary');
+    expect(work.textContent).toContain('git merge nova/demo/tasks/F1');
+    expect(screen.getByTestId('log-incomplete').textContent).toContain('ENOSPC');
+  });
+
+  it('shows no work panel in shared mode', () => {
+    withLogs({ F2: 'x\n' });
+    renderView(<TaskView id="F2" />, failedRun(), new Date(at(161)));
+    expect(screen.queryByTestId('task-work')).toBeNull();
+  });
+});

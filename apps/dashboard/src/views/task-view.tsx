@@ -4,6 +4,7 @@ import { Breadcrumbs } from '../components/breadcrumbs.js';
 import { NotFound } from '../components/not-found.js';
 import { StatusBadge } from '../components/status.js';
 import { TaskLink } from '../components/task-link.js';
+import { TaskWork } from '../components/task-work.js';
 import { Transcript } from '../components/transcript.js';
 import { useDashboard } from '../data/dashboard-context.js';
 import { useTaskLog } from '../data/use-task-log.js';
@@ -79,6 +80,7 @@ export function TaskView({ id, attempt }: { id: string; attempt?: number | undef
         <div className="panel callout callout-pending">
           <h2>Last attempt</h2>
           <pre className="reason">{task.error}</pre>
+
           {task.retry_at ? (
             <p className="muted">Retry scheduled at {formatTime(task.retry_at, now)}</p>
           ) : null}
@@ -126,6 +128,12 @@ export function TaskView({ id, attempt }: { id: string; attempt?: number | undef
                 </dd>
               </>
             ) : null}
+            {task.log_incomplete ? (
+              <>
+                <dt>Log</dt>
+                <dd data-testid="log-incomplete">incomplete: {task.log_incomplete}</dd>
+              </>
+            ) : null}
             {task.commit_sha ? (
               <>
                 <dt>Commit</dt>
@@ -134,6 +142,7 @@ export function TaskView({ id, attempt }: { id: string; attempt?: number | undef
             ) : null}
           </dl>
         </div>
+        <TaskWork task={task} />
         <div className="panel">
           <h2>Tokens and cost</h2>
           <dl className="facts">
