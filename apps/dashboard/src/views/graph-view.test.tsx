@@ -2,7 +2,8 @@ import { fireEvent, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { at, bigRun, failedRun } from '../../test/fixtures.js';
 import { renderView } from '../../test/render.js';
-import { GraphView, TASK_GRAPH_LIMIT } from './graph-view.js';
+import { TASK_GRAPH_LIMIT } from '../graph/scene.js';
+import { GraphView } from './graph-view.js';
 
 const nodes = () => [...document.querySelectorAll<SVGElement>('.gnode')];
 const byId = (id: string) => document.querySelector<SVGElement>(`.gnode[data-node-id="${id}"]`)!;
