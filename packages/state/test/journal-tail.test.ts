@@ -58,9 +58,9 @@ describe('journal recovery', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 25 }),
-        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
         fc.boolean(),
-        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
         async (count, cutAt, damage, damageAt) => {
           const list = entries(count);
           const full = Buffer.from(list.map((e) => `${JSON.stringify(e)}\n`).join(''));
@@ -108,7 +108,7 @@ describe('journal recovery', () => {
         fc
           .integer({ min: 2, max: 25 })
           .chain((count) => fc.tuple(fc.constant(count), fc.integer({ min: 1, max: count - 1 }))),
-        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
         fc.boolean(),
         async ([count, line], damageAt, tornTail) => {
           const list = entries(count);
