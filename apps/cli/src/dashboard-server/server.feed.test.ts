@@ -96,6 +96,8 @@ describe('GET /api/state', () => {
     expect(Object.keys(delta.tasks).sort()).toEqual(['T3', 'T7']);
     expect(delta.tasks.T3!.status).toBe('in_progress');
     expect(delta.project.orchestrator_pid).toBe(process.pid);
+    // The state's other fields come along whole, so the page's state is the file's.
+    expect(delta).toMatchObject({ removed_tasks: {}, plan_changes: [], warnings: [] });
 
     // Two versions on: what changed in either, each task once, at its latest.
     await writeState(withStatuses({ T3: 'completed', T7: 'completed', T9: 'failed' }));

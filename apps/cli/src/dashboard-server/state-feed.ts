@@ -109,9 +109,11 @@ export function createStateFeed(stateFile: string) {
     read: load,
 
     /**
-     * The answer for a client holding `since`: only the tasks changed after it (with the project,
-     * milestones and journal_seq, which are small) when the graph is the same as then, else the
-     * whole state. The current version must be the one `read` returned last.
+     * The answer for a client holding `since`: only the tasks changed after it, with every other
+     * field of the state but the graph (project, milestones, journal_seq, removed_tasks,
+     * plan_changes, warnings, ...: small, and a field added later is carried without a change
+     * here), when the graph is the same as then, else the whole state. The current version must be
+     * the one `read` returned last.
      */
     body(since: string | null): { body: Buffer; full: boolean } {
       const t = tracked!;
@@ -128,7 +130,7 @@ export function createStateFeed(stateFile: string) {
         if (n > m) changed.push(`${JSON.stringify(id)}:${t.taskText.get(id)}`);
       }
       const body = Buffer.from(
-        `{"version":"${version}","full":false,"since":"${since}","project":${JSON.stringify(state.project)},"milestones":${JSON.stringify(state.milestones)},"journal_seq":${JSON.stringify(state.journal_seq ?? null)},"tasks":{${changed.join(',')}}}`,
+        `{"version":"${version}","full":false,"since":"${since}",${fieldsText(state)}"tasks":{${changed.join(',')}}}`,
       );
       return { body, full: false };
     },
@@ -140,8 +142,15 @@ export function createStateFeed(stateFile: string) {
   };
 }
 
-/** The state as JSON, reusing the task texts already made for the comparison. */
+/** The state's fields other than the graph and the tasks, as JSON members each followed by a comma. */
+function fieldsText(state: CascadeState): string {
+  const { graph: _graph, tasks: _tasks, ...fields } = state;
+  const text = JSON.stringify(fields).slice(1, -1);
+  return text === '' ? '' : `${text},`;
+}
+
+/** The state as JSON, reusing the graph's and the task texts already made for the comparison. */
 function stringifyState(state: CascadeState, t: Tracked): string {
   const tasks = [...t.taskText].map(([id, text]) => `${JSON.stringify(id)}:${text}`).join(',');
-  return `{"schema_version":${JSON.stringify(state.schema_version)},"project":${JSON.stringify(state.project)},"graph":${t.graphText},"tasks":{${tasks}},"milestones":${JSON.stringify(state.milestones)}${state.journal_seq === undefined ? '' : `,"journal_seq":${JSON.stringify(state.journal_seq)}`}}`;
+  return `{${fieldsText(state)}"graph":${t.graphText},"tasks":{${tasks}}}`;
 }

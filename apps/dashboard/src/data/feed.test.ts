@@ -22,6 +22,29 @@ describe('applyFeed', () => {
     expect(Object.keys(next.tasks)).toEqual(Object.keys(base.tasks));
   });
 
+  it('takes every field of the state the change carries, and drops one it no longer carries', () => {
+    const base = applyFeed(null, {
+      version: 'e-1',
+      full: true,
+      state: { ...plan(), journal_seq: 4 },
+    });
+    const { graph: _graph, tasks: _tasks, journal_seq: _seq, ...fields } = base;
+    const removed = { OLD: { ...base.tasks.F1!, name: 'Gone' } };
+    const next = applyFeed(base, {
+      version: 'e-2',
+      full: false,
+      since: 'e-1',
+      ...fields,
+      removed_tasks: removed,
+      warnings: [{ code: 'PLAN_CHANGED', message: 'm', at: '2026-12-06T00:00:00Z' }],
+      tasks: {},
+    });
+    expect(next.removed_tasks).toEqual(removed);
+    expect(next.warnings).toHaveLength(1);
+    expect(next.journal_seq).toBeUndefined();
+    expect(next.graph).toBe(base.graph);
+  });
+
   it('refuses what it cannot apply, so the whole state is asked for again', () => {
     const base = plan();
     for (const doc of [

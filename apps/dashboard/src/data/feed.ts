@@ -3,15 +3,13 @@ import type { CascadeState, TaskState } from '@program-nova/state';
 /** What `GET ./api/state` answers (see the dashboard server's README). */
 export type FeedDocument =
   | { version: string; full: true; state: CascadeState }
-  | {
+  | ({
       version: string;
       full: false;
       since: string;
-      project: CascadeState['project'];
-      milestones: CascadeState['milestones'];
-      journal_seq: number | null;
       tasks: Record<string, TaskState>;
-    };
+      // Every other field of the state but the graph comes along, whole.
+    } & Omit<CascadeState, 'graph' | 'tasks'>);
 
 /** Whether the run the state records still has its process (the server checks the pid). */
 export type RunProcess = 'alive' | 'gone' | 'none';
@@ -27,10 +25,11 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * The state after a feed document: the document's state when it is whole, else `previous` with the
- * changed tasks, project and milestones put in. Objects that did not change keep their identity
- * (the graph above all), so what is derived from them alone is not derived again. Throws when the
- * document does not fit `previous` (the caller then asks for the whole state).
+ * The state after a feed document: the document's state when it is whole, else `previous`'s graph
+ * and tasks with the changed tasks and the document's other fields put in. Objects that did not
+ * change keep their identity (the graph above all), so what is derived from them alone is not
+ * derived again. Throws when the document does not fit `previous` (the caller then asks for the
+ * whole state).
  */
 export function applyFeed(previous: CascadeState | null, doc: unknown): CascadeState {
   if (!isObject(doc) || typeof doc.version !== 'string') throw new Error('not a state document');
@@ -49,14 +48,9 @@ export function applyFeed(previous: CascadeState | null, doc: unknown): CascadeS
     if (!Object.hasOwn(tasks, id)) throw new Error(`a change to an unknown task ${id}`);
     tasks[id] = task as TaskState;
   }
-  const next: CascadeState = {
-    ...previous,
-    project: doc.project as unknown as CascadeState['project'],
-    milestones: (doc.milestones as CascadeState['milestones']) ?? previous.milestones,
-    tasks,
-  };
-  if (typeof doc.journal_seq === 'number') next.journal_seq = doc.journal_seq;
-  return next;
+  const { version: _version, full: _full, since: _since, tasks: _tasks, ...fields } = doc;
+  // The document carries every field but the graph: one absent now is absent from the state too.
+  return { ...fields, graph: previous.graph, tasks } as unknown as CascadeState;
 }
 
 /** The path in a 404 / 503 answer, for messages that name the file being watched. */
