@@ -112,6 +112,17 @@ describe('clipColumns on long text', () => {
   });
 });
 
+describe('clipColumns on a cluster longer than a window', () => {
+  it('never splits a surrogate pair at the window edge', () => {
+    // 511 prepended marks glue onto the emoji after them: one cluster whose last unit is the
+    // 513th, so a 512-unit window would end between the emoji's two halves.
+    const text = `${'\u0600'.repeat(511)}🚀${'xy'.repeat(400)}`;
+    for (const max of [3, 10, 100, 500]) {
+      expect(clipColumns(text, max)).toBe(referenceClip(text, max));
+    }
+  });
+});
+
 describe('padColumns', () => {
   it('pads to a column, counting wide characters twice', () => {
     expect(padColumns('ab', 4)).toBe('ab  ');

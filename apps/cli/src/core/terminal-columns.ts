@@ -68,7 +68,7 @@ const WINDOW = 512;
 function* graphemes(text: string): Generator<{ segment: string; index: number }> {
   let start = 0;
   while (start < text.length) {
-    const end = start + WINDOW;
+    const end = windowEnd(text, start + WINDOW);
     if (end >= text.length) {
       for (const s of segmenter.segment(text.slice(start))) {
         yield { segment: s.segment, index: start + s.index };
@@ -89,6 +89,16 @@ function* graphemes(text: string): Generator<{ segment: string; index: number }>
     }
     start = next;
   }
+}
+
+/**
+ * A window never ends between the two halves of a surrogate pair: a cluster longer than a window
+ * (prepended marks before an emoji) is taken as is, and a window that split the pair would start
+ * the next one at a lone low surrogate, measured and cut differently than the whole text would be.
+ */
+function windowEnd(text: string, end: number): number {
+  const code = text.charCodeAt(end - 1);
+  return code >= 0xd800 && code <= 0xdbff && end < text.length ? end + 1 : end;
 }
 
 /** `text` followed by spaces up to `width` columns (unchanged when it is already as wide). */
