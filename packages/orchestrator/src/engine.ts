@@ -246,9 +246,17 @@ export class RunEngine {
     if (strays.found) {
       this.warn(
         'LEFTOVERS_STOPPED',
-        `processes started by tasks (${strays.taskIds.join(', ')}) were still running after their agents ended: ${strays.detail}`,
+        `processes started by tasks (${this.inPlanOrder(strays.taskIds).join(', ')}) were still running after their agents ended: ${strays.detail}`,
       );
     }
+  }
+
+  /** Task ids as the plan lists them: a process scan finds them in whatever order pids came. */
+  inPlanOrder(ids: readonly string[]): string[] {
+    const found = new Set(ids);
+    const known = this.cascade.tasks.map((t) => t.id).filter((id) => found.has(id));
+    const unknown = ids.filter((id) => !known.includes(id));
+    return [...known, ...unknown];
   }
 
   summary(): RunResult['summary'] {

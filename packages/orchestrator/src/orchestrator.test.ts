@@ -450,6 +450,21 @@ describe('Orchestrator scheduling (in-memory executor)', () => {
     expect(warnings.filter((w) => w.code === 'LISTENER_THREW')).toHaveLength(2);
   });
 
+  it('names leftover processes by task in plan order, whatever order the scan found them', async () => {
+    const ex = new FakeExecutor();
+    let scans = 0;
+    ex.reapStrays = async () =>
+      ++scans === 1
+        ? { found: false, detail: 'nothing left', taskIds: [] }
+        : { found: true, detail: 'stopped 3', taskIds: ['C', 'A', 'B'] };
+    const { o } = setup([['A'], ['B'], ['C']], ex);
+    const warnings = collect(o, 'warning');
+    expect((await o.run({ checkInterval: 50 })).outcome).toBe('completed');
+    expect(warnings.find((w) => w.code === 'LEFTOVERS_STOPPED')?.message).toMatch(
+      /^processes started by tasks \(A, B, C\) were still running/,
+    );
+  });
+
   it('a second stop() forces', async () => {
     const ex = new FakeExecutor(() => 'manual');
     const { o } = setup([['A']], ex);

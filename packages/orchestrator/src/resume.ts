@@ -192,7 +192,7 @@ async function reapSurvivors(engine: RunEngine): Promise<void> {
     if (strays.found) {
       engine.warn(
         'STRAYS_REAPED',
-        `processes of an earlier run were still running (${strays.taskIds.join(', ')}): ${strays.detail}`,
+        `processes of an earlier run were still running (${engine.inPlanOrder(strays.taskIds).join(', ')}): ${strays.detail}`,
       );
     }
   }
