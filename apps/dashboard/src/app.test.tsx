@@ -80,7 +80,8 @@ describe('App', () => {
     mount(server);
     await waitFor(() => expect(screen.getByTestId('project-view')).toBeTruthy());
     expect(runState()).toMatch(/^Finishedall completed · ended (\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d$/);
-    expect(document.title).toBe('Finished · Demo Project');
+    // The title is set in an effect after the render that shows the state.
+    await waitFor(() => expect(document.title).toBe('Finished · Demo Project'));
     const stopped = failedRun();
     apply(stopped, { type: 'run_finished', at: at(200), completed: false, outcome: 'interrupted' });
     server.setState(stopped);
