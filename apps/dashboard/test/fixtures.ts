@@ -249,12 +249,9 @@ export function fakeServer(initial: CascadeState | null, logs: Record<string, st
       if (JSON.stringify(state.tasks[id]) !== JSON.stringify(base.tasks[id]))
         tasks[id] = state.tasks[id];
     }
-    const { project, milestones, journal_seq = null } = state;
-    return json(
-      200,
-      { version: current, full: false, since, project, milestones, journal_seq, tasks },
-      headers,
-    );
+    // Like the server: every field of the state but the graph, and only the changed tasks.
+    const { graph: _graph, tasks: _tasks, ...fields } = state;
+    return json(200, { version: current, full: false, since, ...fields, tasks }, headers);
   };
   const log = (url: URL): Response => {
     const id = decodeURIComponent(url.pathname.split('/logs/')[1] ?? '');
