@@ -1,4 +1,4 @@
-// Parse benchmark (DESIGN.md section 8): 1,000- and 10,000-task CASCADE.md files, warm.
+// Parse benchmark (target in bench/README.md): 1,000- and 10,000-task CASCADE.md files, warm.
 // Baseline, measured in the same run: a naive whole-file mdast-util-from-markdown parse with the GFM
 // table extension (the parser of record, used the plain way). The rows after the headline figures
 // show where the time goes.

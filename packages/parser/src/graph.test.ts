@@ -15,7 +15,7 @@ import type { GraphNode } from './types.js';
 
 const n = (id: string, ...dependsOn: string[]): GraphNode => ({ id, dependsOn });
 
-// The DESIGN.md example plus a second chain.
+// A small plan with dependencies across groups (F*, A*), plus an independent task.
 const sample: GraphNode[] = [
   n('F1'),
   n('F2', 'F1'),

@@ -3,7 +3,7 @@
  * shapes may grow, names do not change.
  */
 
-/** Codes of problems that make a plan invalid (DESIGN.md section 2). */
+/** Codes of problems that make a plan invalid (each explained in the parser README). */
 export type DiagnosticCode =
   | 'E_DUPLICATE_ID'
   | 'E_UNKNOWN_DEPENDENCY'

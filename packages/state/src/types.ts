@@ -1,5 +1,5 @@
 /**
- * Public types of @program-nova/state: the on-disk document (snake_case, DESIGN.md section 3), the
+ * Public types of @program-nova/state: the on-disk document (snake_case, described in docs/architecture.md), the
  * transitions the orchestrator records, and the shapes of the pure derivations (camelCase).
  * This file is the contract other packages build on: shapes may grow, names do not change.
  */

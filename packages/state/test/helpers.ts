@@ -46,7 +46,7 @@ export function makeCascade(
   };
 }
 
-/** The plan of DESIGN.md section 2 plus a second branch. */
+/** A small plan of two groups with dependencies across them, plus a second branch. */
 export function sampleCascade(): Cascade {
   return makeCascade([
     ['F1', [], 'Application', 'Foundation'],

@@ -1,4 +1,4 @@
-// Measures what DESIGN.md section 8 asks of scheduling, for the engineer who writes the bench suite:
+// Measures the scheduling overhead target of bench/README.md, for the engineer who writes the bench suite:
 // (1) 1,000 no-op tasks (`true`) in a layered plan through the orchestrator with 8 workers, against a
 // bare Node loop spawning the same processes 8 at a time, each side in a fresh process, interleaved;
 // (2) start latency on a chain, from a dependency's exit (as the orchestrator's process sees it) to
