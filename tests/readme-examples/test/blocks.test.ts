@@ -88,6 +88,21 @@ describe('readBlocks', () => {
     ]);
   });
 
+  it('names a marker left with no block: at the end of the file, or followed by another comment', () => {
+    const text = [
+      '<!-- example: run -->',
+      '<!-- a note -->',
+      `${fence}json`,
+      '{}',
+      fence,
+      '<!-- example: typecheck -->',
+    ];
+    expect(readBlocks(text.join('\n')).problems).toEqual([
+      { line: 1, message: 'an example marker with no code block after it' },
+      { line: 6, message: 'an example marker with no code block after it' },
+    ]);
+  });
+
   it('refuses what a block cannot honour: typecheck on js, run on a block without language', () => {
     const text = [
       '<!-- example: typecheck -->',

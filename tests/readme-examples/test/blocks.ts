@@ -79,6 +79,15 @@ export function readBlocks(text: string): { blocks: Block[]; problems: Problem[]
   const blocks: Block[] = [];
   const problems: Problem[] = [];
   let pending: { line: number; marker: Marker } | null = null;
+  const dropPending = () => {
+    if (pending) {
+      problems.push({
+        line: pending.line,
+        message: 'an example marker with no code block after it',
+      });
+    }
+    pending = null;
+  };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const trimmed = line.trim();
@@ -89,24 +98,12 @@ export function readBlocks(text: string): { blocks: Block[]; problems: Problem[]
       while (!comment.includes('-->') && end + 1 < lines.length) {
         comment += `\n${lines[++end]!.trim()}`;
       }
+      // Any comment, like prose, parts a marker from the block below it.
+      dropPending();
       if (!/^<!--\s*example:/.test(comment)) {
-        // Another comment: like prose, it parts a marker from the block below it.
-        if (pending) {
-          problems.push({
-            line: pending.line,
-            message: 'an example marker with no code block after it',
-          });
-        }
-        pending = null;
         i = end;
         continue;
       }
-      if (pending)
-        problems.push({
-          line: pending.line,
-          message: 'an example marker with no code block after it',
-        });
-      pending = null;
       const match = MARKER.exec(comment);
       const marker = match
         ? parseMarker(match[1]!.replace(/\s+/g, ' '))
@@ -118,13 +115,7 @@ export function readBlocks(text: string): { blocks: Block[]; problems: Problem[]
     }
     const fence = FENCE.exec(line);
     if (!fence) {
-      if (trimmed !== '' && pending) {
-        problems.push({
-          line: pending.line,
-          message: 'an example marker with no code block after it',
-        });
-        pending = null;
-      }
+      if (trimmed !== '') dropPending();
       continue;
     }
     const [, indent, ticks, infoWord] = fence;
@@ -168,7 +159,6 @@ export function readBlocks(text: string): { blocks: Block[]; problems: Problem[]
     blocks.push(block);
     i = j;
   }
-  if (pending)
-    problems.push({ line: pending.line, message: 'an example marker with no code block after it' });
+  dropPending();
   return { blocks, problems };
 }
