@@ -72,7 +72,7 @@ function folder(fixture: Parameters<typeof sandbox>[0]): string {
   return dir;
 }
 
-it('reads the docs the issue names', () => {
+it('reads the root README, the package, app and example READMEs, bench/ and docs/', () => {
   expect(files).toEqual(
     expect.arrayContaining([
       'README.md',

@@ -5,7 +5,7 @@
  * would, and finds their binaries (`simulated-agent`) on PATH.
  */
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Fixture } from './blocks.js';
@@ -100,7 +100,10 @@ export function sandbox(fixture: Fixture, env: NodeJS.ProcessEnv): string {
   writeFileSync(join(dir, 'package.json'), '{ "private": true, "type": "module" }\n');
   for (const argv of FIXTURE_COMMANDS[fixture]) {
     const r = runCommand(argv, dir, env);
-    if (r.status !== 0) throw new Error(`fixture ${fixture}: ${describeFailure(r)}`);
+    if (r.status !== 0) {
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`fixture ${fixture}: ${describeFailure(r)}`);
+    }
   }
   return dir;
 }
