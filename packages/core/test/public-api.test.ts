@@ -34,6 +34,16 @@ it('@program-nova/core', async () => {
   ]);
 });
 
+it('@program-nova/core/node', async () => {
+  const mod = await import('../dist/node.js');
+  expect(Object.keys(mod).sort()).toEqual([
+    'ensureDirectory',
+    'errnoCode',
+    'findExecutable',
+    'readProcStat',
+  ]);
+});
+
 it('is browser-safe: no imports at all in the built entry', () => {
   const code = readFileSync(join(import.meta.dirname, '..', 'dist', 'index.js'), 'utf8');
   expect(code).not.toMatch(/^\s*import\s/m);

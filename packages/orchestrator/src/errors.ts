@@ -7,6 +7,12 @@ import { StateError } from '@program-nova/state';
 export type OrchestratorErrorCode =
   /** An option is missing or out of range (e.g. `maxWorkers: 0`). */
   | 'INVALID_OPTIONS'
+  /**
+   * The agent program of the default executor (the worker command's first word, default `claude`)
+   * is not an executable file on PATH (or at the path given): `run()` refuses before it opens the
+   * state or starts anything, rather than fail every task with `command_not_found`.
+   */
+  | 'AGENT_NOT_FOUND'
   /** The CASCADE.md file does not exist or cannot be read. */
   | 'CASCADE_NOT_FOUND'
   /** The plan is invalid; `diagnostics` holds every problem (from the parser). */

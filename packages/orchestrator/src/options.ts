@@ -2,10 +2,13 @@
  * The orchestrator's options, their checks and defaults. Every mistake a caller can make with them
  * is an INVALID_OPTIONS error thrown by the constructor, before anything is opened or started.
  */
+
+import { resolve } from 'node:path';
 import { splitCommand } from '@program-nova/core';
+import { findExecutable } from '@program-nova/core/node';
 import type { Cascade } from '@program-nova/parser';
 import type { PricingTable } from '@program-nova/state';
-import type { WorkerHost } from '@program-nova/worker';
+import { DEFAULT_COMMAND, type WorkerHost } from '@program-nova/worker';
 import { OrchestratorError } from './errors.js';
 import type { Executor } from './executor.js';
 import { LocalExecutor } from './local-executor.js';
@@ -230,4 +233,47 @@ export function executorFor(o: OrchestratorOptions, logsDir: string): Executor {
     host: o.workerHost,
     ...(o.worktrees ? { worktrees: o.worktrees } : {}),
   });
+}
+
+/** What `run()` checks before it opens the state: the program the default executor would start. */
+export interface AgentCheck {
+  program: string;
+  /** Whether the program is the default (Claude Code), for a hint on installing it. */
+  isDefault: boolean;
+  env: NodeJS.ProcessEnv | undefined;
+  cwd: string | undefined;
+}
+
+/**
+ * The agent program to look for, or null when there is nothing to check: a caller's executor
+ * runs tasks its own way, and a program named by a placeholder is known only per task.
+ */
+export function agentCheckFor(o: OrchestratorOptions): AgentCheck | null {
+  if (o.executor) return null;
+  const command = argvOption('workerCommand', o.workerCommand);
+  const program = (command ?? DEFAULT_COMMAND)[0]!;
+  if (program.includes('{')) return null;
+  return { program, isDefault: command === undefined, env: o.env, cwd: o.cwd };
+}
+
+/**
+ * Throws AGENT_NOT_FOUND when the agent program cannot be started. The environment and folder
+ * are read now, as the worker reads them at each start (its defaults: this process's).
+ */
+export function checkAgentFound(check: AgentCheck | null): void {
+  if (check === null) return;
+  const path = (check.env ?? process.env).PATH;
+  const cwd = check.cwd ?? process.cwd();
+  if (findExecutable(check.program, path, cwd) !== null) return;
+  const { program } = check;
+  const where = program.includes('/')
+    ? `${resolve(cwd, program)} is not an executable file`
+    : `it is not on PATH (searched: ${path ? path : 'PATH is empty'})`;
+  const hint = check.isDefault
+    ? 'install Claude Code (npm install -g @anthropic-ai/claude-code) or set workerCommand'
+    : 'install it, or give workerCommand its full path';
+  throw new OrchestratorError(
+    'AGENT_NOT_FOUND',
+    `the agent command '${program}' was not found: ${where}; ${hint}`,
+  );
 }

@@ -19,6 +19,9 @@ import type { Executor } from './executor.js';
 import { loadCascade } from './inputs.js';
 import { launch, startedEvent } from './launch.js';
 import {
+  type AgentCheck,
+  agentCheckFor,
+  checkAgentFound,
   checkInt,
   checkPositive,
   executorFor,
@@ -43,6 +46,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   readonly maxWorkers: number;
   readonly executor: Executor;
   readonly #engine: RunEngine;
+  readonly #agent: AgentCheck | null;
   #initializing: Promise<void> | null = null;
 
   constructor(options: OrchestratorOptions) {
@@ -54,6 +58,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     this.stateFile = resolve(options.stateFile ?? 'cascade_state.json');
     this.logsDir = resolve(options.logsDir ?? join(dirname(this.stateFile), 'logs'));
     this.executor = executorFor(options, this.logsDir);
+    this.#agent = agentCheckFor(options);
     this.#engine = new RunEngine(this.cascade, settings, this.executor, this.stateFile, (e, ...a) =>
       this.emit(e as keyof OrchestratorEvents, ...(a as never)),
     );
@@ -87,6 +92,9 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     const checkInterval = options.checkInterval ?? 1000;
     checkPositive('checkInterval', checkInterval);
     if (options.maxIterations !== undefined) checkInt('maxIterations', options.maxIterations, 0);
+    // Here rather than in the constructor: an orchestrator built only to reset() or inspect a
+    // state needs no agent. Before the state opens, so a missing agent changes nothing.
+    checkAgentFound(this.#agent);
     // Active from here, so that a stop() (a signal) arriving while the state opens is honoured.
     phase.begin();
     engine.signal = undefined;

@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import which from 'which';
+import { findExecutable } from '@program-nova/core/node';
 import { WorkerError } from './errors.js';
 
 /** Checked before spawning: spawn reports a missing cwd as ENOENT, which reads like a missing command. */
@@ -30,6 +30,7 @@ export function diagnoseSpawnError(
   command: string,
   error: NodeJS.ErrnoException,
   pathEnv: string | undefined,
+  cwd: string = process.cwd(),
 ): WorkerError {
   const fail = (code: 'COMMAND_NOT_FOUND' | 'SPAWN_FAILED', message: string) =>
     new WorkerError(code, `Task ${taskId}: ${message}`, { cause: error });
@@ -43,8 +44,8 @@ export function diagnoseSpawnError(
       );
     }
     // The child's PATH, not ours: that is where spawn looked. Without one there is nothing to
-    // search (`which` would fall back to this process's PATH).
-    const found = pathEnv ? which.sync(command, { path: pathEnv, nothrow: true }) : null;
+    // search. Relative PATH entries are relative to the child's folder.
+    const found = findExecutable(command, pathEnv, cwd);
     return fail(
       'COMMAND_NOT_FOUND',
       found

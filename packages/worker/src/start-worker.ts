@@ -205,7 +205,13 @@ class LocalWorker extends EventEmitter implements WorkerProcess {
   }
 
   #spawnFailure(error: NodeJS.ErrnoException): WorkerError {
-    return diagnoseSpawnError(this.taskId, this.#launch.command, error, this.#launch.env.PATH);
+    return diagnoseSpawnError(
+      this.taskId,
+      this.#launch.command,
+      error,
+      this.#launch.env.PATH,
+      this.#launch.cwd,
+    );
   }
 
   async #finish(): Promise<void> {

@@ -6,12 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatBytes } from '@program-nova/core';
+import { findExecutable } from '@program-nova/core/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import which from 'which';
 import type { StartWorkerOptions } from '../src/types.js';
 import { baseOptions, FIXTURES, logUnavailable, NODE, nodeEval, tempDir } from './helpers.js';
 
-const PRLIMIT = which.sync('prlimit', { nothrow: true });
+const PRLIMIT = findExecutable('prlimit', process.env.PATH, process.cwd());
 const RUNNER = join(FIXTURES, 'run-one-worker.mjs');
 
 let dir: string;

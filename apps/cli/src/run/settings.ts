@@ -6,13 +6,13 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { splitCommand } from '@program-nova/core';
+import { findExecutable } from '@program-nova/core/node';
 import { parseTimeout } from '@program-nova/parser';
 import { DEFAULT_COMMAND } from '@program-nova/worker';
 import { CliError } from '../core/cli-error.js';
 import type { OptionSpec, OptionValues } from '../core/command.js';
 import type { NovaConfig } from '../core/config.js';
 import { STATE_OPTION } from '../core/state-paths.js';
-import { commandExists } from '../core/which.js';
 
 export const AGENTS = ['claude', 'simulated'] as const;
 export type Agent = (typeof AGENTS)[number];
@@ -355,7 +355,7 @@ export function checkWorkerCommand(
   cwd: string,
 ): void {
   const program = (settings.workerCommand ?? DEFAULT_COMMAND)[0]!;
-  if (program.includes('{') || commandExists(program, env, cwd)) return;
+  if (program.includes('{') || findExecutable(program, env.PATH, cwd) !== null) return;
   if (settings.workerCommand === null) {
     throw new CliError(
       'E_INVALID_INPUT',
