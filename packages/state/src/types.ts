@@ -328,6 +328,14 @@ export type JournalEntry = Transition & { seq: number };
 
 /* ---------- derivations (camelCase, computed, never stored) ---------- */
 
+/** A pause of new starts that holds (`pauseOf`). */
+export interface RunPause {
+  /** ISO time until which nothing new starts. */
+  until: string;
+  reason: string;
+  task: string | null;
+}
+
 export interface StatusSummary {
   totalTasks: number;
   completed: number;

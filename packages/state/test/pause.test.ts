@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { transitionProblem } from '../src/apply.js';
 import type { CascadeState, JournalEntry } from '../src/index.js';
-import { applyTransition, createState, parseStateText, validateState } from '../src/index.js';
+import {
+  applyTransition,
+  createState,
+  parseStateText,
+  pauseOf,
+  validateState,
+} from '../src/index.js';
 import { journalPathFor, openStore, readState } from '../src/store.js';
 import { initialState } from './children/common.mjs';
 import { sampleCascade } from './helpers.js';
@@ -128,5 +134,21 @@ describe('the pause in the state file', () => {
     applyTransition(replayed, paused(UNTIL, 'T0'));
     applyTransition(replayed, { type: 'run_resumed', at: '2026-03-01T14:05:01.000Z' });
     expect(after.project).toEqual({ ...replayed.project, updated_at: after.project.updated_at });
+  });
+});
+
+describe('pauseOf', () => {
+  it('is the recorded pause while it holds, null before, after and without one', () => {
+    const s = createState(sampleCascade());
+    expect(pauseOf(s, new Date(T0))).toBeNull();
+    applyTransition(s, paused(UNTIL));
+    expect(pauseOf(s, new Date(T0))).toEqual({
+      until: UNTIL,
+      reason: 'usage limit reported by F1',
+      task: 'F1',
+    });
+    expect(pauseOf(s, new Date(UNTIL))).toBeNull();
+    applyTransition(s, { type: 'run_resumed', at: T0 });
+    expect(pauseOf(s, new Date(T0))).toBeNull();
   });
 });
