@@ -93,8 +93,7 @@ export const RUN_OPTIONS: Record<string, OptionSpec> = {
   'usage-limit-pause': {
     type: 'string',
     valueName: 'duration',
-    description:
-      "pause after a usage limit whose reset the agent didn't say: 90s, 10m (default 5m)",
+    description: 'wait after a usage limit that gave no reset time: 90s, 10m (default 5m)',
   },
   'fail-fast': {
     type: 'boolean',
