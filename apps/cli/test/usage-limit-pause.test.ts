@@ -5,6 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatClock } from '@program-nova/core';
+import { parseCascade } from '@program-nova/parser';
+import { applyTransition, createState } from '@program-nova/state';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { killStarted, nova, startNova, tempDir, waitFor } from './helpers.js';
 
@@ -106,5 +108,42 @@ describe('a usage limit with its reset in prose', { timeout: 120_000 }, () => {
     expect(after.paused).toBeNull();
     expect(after.project.paused_until).toBeNull();
     expect(after.summary).toMatchObject({ totalTasks: 2, completed: 2 });
+  });
+
+  it('nova status shows a recorded pause only while its run lives and its time is ahead', () => {
+    const t = tempDir();
+    dirs.push(t);
+    const state = createState(parseCascade(PLAN));
+    const until = new Date(Date.now() + 12 * 60_000 + 30_000).toISOString();
+    // This test's own process stands for a live run (no host recorded: the pid alone is checked).
+    applyTransition(state, {
+      type: 'run_started',
+      at: new Date().toISOString(),
+      pid: process.pid,
+      cascade_file: null,
+    });
+    applyTransition(state, {
+      type: 'run_paused',
+      at: new Date().toISOString(),
+      until,
+      reason: 'usage limit reported by A1',
+      task: 'A1',
+    });
+    const file = t.write('cascade_state.json', JSON.stringify(state));
+    const json = (): { paused: unknown } =>
+      JSON.parse(nova(['status', '--json', '--state', file], t.dir).stdout);
+    expect(json().paused).toEqual({ until, reason: 'usage limit reported by A1', task: 'A1' });
+    expect(nova(['status', '--state', file], t.dir).stdout).toMatch(
+      /^ {2}Paused until .+ \(in 12m( \d\ds)?\): usage limit reported by A1$/m,
+    );
+    // The run that held it is gone: nothing is paused any more.
+    state.project.orchestrator_pid = 2 ** 22 + 17;
+    t.write('cascade_state.json', JSON.stringify(state));
+    expect(json().paused).toBeNull();
+    expect(nova(['status', '--state', file], t.dir).stdout).not.toContain('Paused');
+    // A state written before pauses were recorded reads as not paused.
+    const old = createState(parseCascade(PLAN));
+    t.write('cascade_state.json', JSON.stringify(old));
+    expect(json().paused).toBeNull();
   });
 });
