@@ -307,6 +307,10 @@ process.stdin.on('end', () => {
       [['--retries=-1'], /--retries must be a whole number >= 0, got "-1"/],
       [['--max-cost', 'lots'], /--max-cost must be a positive number of dollars/],
       [['--worker-cmd', '"unbalanced'], /--worker-cmd: /],
+      [
+        ['--usage-limit-pause', 'none'],
+        /--usage-limit-pause must be a duration such as 90s, 10m or 1h, got "none"/,
+      ],
       [['missing.md', '--agent', 'simulated'], /missing\.md/],
       [['--milestones', 'nope.yaml', '--agent', 'simulated'], /nope\.yaml/],
     ];

@@ -1,3 +1,4 @@
+import { formatClock } from '@program-nova/core';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -95,6 +96,40 @@ describe('App', () => {
     });
     server.setState(budget);
     await waitFor(() => expect(runState()).toContain('Stoppedthe cost budget is spent'));
+  });
+
+  it('shows a usage-limit pause in the header while it holds, in the words of nova status', async () => {
+    const state = runningF1();
+    const server = fakeServer(state);
+    server.setRunProcess('alive');
+    mount(server);
+    await waitFor(() => expect(screen.getByTestId('project-view')).toBeTruthy());
+    expect(screen.queryByTestId('run-paused')).toBeNull();
+    // The page's clock is the real one: a pause 12 minutes from now.
+    const until = new Date(Date.now() + 12 * 60_000 + 30_000).toISOString();
+    const paused = structuredClone(state);
+    apply(paused, {
+      type: 'run_paused',
+      at: at(100),
+      until,
+      reason: 'usage limit reported by F1',
+      task: 'F1',
+    });
+    server.setState(paused);
+    await waitFor(() => expect(screen.queryByTestId('run-paused')).toBeTruthy());
+    const text = screen.getByTestId('run-paused').textContent!;
+    expect(text.startsWith(`Paused until ${formatClock(Date.parse(until))} (in 12m`)).toBe(true);
+    expect(text).toMatch(/^Paused until .+ \(in 12m( \d\ds)?\): usage limit reported by F1$/);
+    // A run whose process is gone holds no pause.
+    server.setRunProcess('gone');
+    await waitFor(() => expect(runState()).toContain('Run process gone'));
+    expect(screen.queryByTestId('run-paused')).toBeNull();
+    server.setRunProcess('alive');
+    await waitFor(() => expect(screen.queryByTestId('run-paused')).toBeTruthy());
+    const resumed = structuredClone(paused);
+    apply(resumed, { type: 'run_resumed', at: at(101) });
+    server.setState(resumed);
+    await waitFor(() => expect(screen.queryByTestId('run-paused')).toBeNull());
   });
 
   it('stops the clocks and says when it last heard from the server once it is gone', async () => {

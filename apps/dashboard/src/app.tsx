@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { ConnectionStatus, NoStateYet, ProblemBanner } from './components/connection.js';
 import { NotFound } from './components/not-found.js';
+import { RunPaused } from './components/run-paused.js';
 import { RunState, runHealth } from './components/run-state.js';
 import { SearchBox } from './components/search-box.js';
 import { createDashboardData, DashboardContext } from './data/dashboard-context.js';
@@ -39,9 +40,8 @@ export function App({ poll }: AppProps) {
   );
 
   const projectName = model?.state.project.name ?? 'Program Nova';
-  const health = model
-    ? runHealth(runPhase(model.state.project, snapshot.runProcess), model.summary, now)
-    : null;
+  const phase = model ? runPhase(model.state.project, snapshot.runProcess) : null;
+  const health = model && phase ? runHealth(phase, model.summary, now) : null;
   const title = health ? `${health.label} · ${projectName}` : 'Program Nova';
   useEffect(() => {
     // The tab title carries the health too, for a glance from another tab.
@@ -57,6 +57,7 @@ export function App({ poll }: AppProps) {
           <span className="brand-name">{projectName}</span>
         </a>
         {health ? <RunState health={health} /> : null}
+        {model && phase ? <RunPaused state={model.state} phase={phase} now={now} /> : null}
         <nav className="tabs" aria-label="Views">
           <Tab route={{ view: 'project' }} current={route} label="Overview" />
           <Tab route={{ view: 'tasks', query: DEFAULT_QUERY }} current={route} label="Tasks" />

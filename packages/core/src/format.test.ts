@@ -4,8 +4,11 @@ import {
   clip,
   firstLine,
   formatBytes,
+  formatClock,
   formatCost,
   formatDuration,
+  formatPause,
+  formatPauseDetail,
   formatPercent,
   formatTokens,
   oneLine,
@@ -104,5 +107,36 @@ describe('small helpers', () => {
     expect(firstLine(null)).toBe('');
     expect(oneLine('a\n\tb   c', 4)).toBe('a b…');
     expect(tailLines('a\n\nb\r\nc\n', 2)).toBe('b\nc');
+  });
+});
+
+describe('formatClock and formatPause', () => {
+  const local = (d: number, h: number, mi: number, s = 0) =>
+    new Date(2026, 11, d, h, mi, s).getTime();
+  const now = local(6, 13, 53);
+
+  it('a time of day in local time, with the day when it is another day', () => {
+    expect(formatClock(local(6, 14, 5), now)).toBe('14:05');
+    expect(formatClock(local(6, 9, 0, 7), now)).toBe('09:00:07');
+    expect(formatClock(local(7, 9, 0), now)).toBe('Dec 7 09:00');
+    expect(formatClock(Number.NaN, now)).toBe('—');
+  });
+
+  it('the pause sentence every view shows', () => {
+    const pause = {
+      until: new Date(local(6, 14, 5)).toISOString(),
+      reason: 'usage limit reported by API-03\nmore',
+    };
+    expect(formatPause(pause, now)).toBe(
+      'Paused until 14:05 (in 12m): usage limit reported by API-03',
+    );
+    expect(formatPauseDetail(pause, now)).toBe(
+      'until 14:05 (in 12m): usage limit reported by API-03',
+    );
+    // Past its end it says so rather than a negative wait; a value that is not a time stays as is.
+    expect(formatPause(pause, local(6, 14, 6))).toBe(
+      'Paused until 14:05 (in 0ms): usage limit reported by API-03',
+    );
+    expect(formatPauseDetail({ until: 'later', reason: 'r' }, now)).toBe('until later: r');
   });
 });

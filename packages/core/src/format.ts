@@ -99,3 +99,56 @@ export function tailLines(text: string, maxLines: number, maxLineLength = 500): 
     .map((l) => clip(l, maxLineLength));
   return lines.join('\n');
 }
+
+const MONTH_NAMES = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+];
+const two = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * A time of day in the viewer's local time: `14:05`, `14:05:30` (seconds only when there are
+ * some), with the day in front (`Dec 7 14:05`) when it is not `now`'s day.
+ */
+export function formatClock(ms: number, now: number = Date.now()): string {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return UNKNOWN;
+  const time = `${two(d.getHours())}:${two(d.getMinutes())}${d.getSeconds() ? `:${two(d.getSeconds())}` : ''}`;
+  const today = new Date(now);
+  const sameDay =
+    d.getFullYear() === today.getFullYear() &&
+    d.getMonth() === today.getMonth() &&
+    d.getDate() === today.getDate();
+  return sameDay ? time : `${MONTH_NAMES[d.getMonth()]} ${d.getDate()} ${time}`;
+}
+
+/**
+ * A pause of new starts for people, the same words in the run's lines, `nova status` and the
+ * dashboard: `until 14:05 (in 12m): usage limit reported by API-03`. An `until` that is not a
+ * time is shown as it is.
+ */
+export function formatPauseDetail(
+  pause: { until: string; reason: string },
+  now: number = Date.now(),
+): string {
+  const t = Date.parse(pause.until);
+  const when = Number.isNaN(t)
+    ? pause.until
+    : `${formatClock(t, now)} (in ${formatDuration(Math.max(0, t - now))})`;
+  return `until ${when}: ${firstLine(pause.reason)}`;
+}
+
+/** `Paused until 14:05 (in 12m): usage limit reported by API-03` */
+export function formatPause(pause: { until: string; reason: string }, now: number = Date.now()) {
+  return `Paused ${formatPauseDetail(pause, now)}`;
+}

@@ -11,6 +11,7 @@ import type { RunResult } from './events.js';
 import type { Executor } from './executor.js';
 import { type Attempt, launch } from './launch.js';
 import type { Settings } from './options.js';
+import { type LimitReport, nextPause, type Pause } from './pause.js';
 import { RunPhase } from './run-phase.js';
 import { Schedule } from './schedule.js';
 import { type Emit, Session } from './session.js';
@@ -47,6 +48,8 @@ export class RunEngine {
   run: Deferred<RunResult> | null = null;
   /** The signal that stopped the run (handleSignals). */
   signal: NodeJS.Signals | undefined;
+  /** The pause of new starts; it holds until its end is in the journal (run_resumed). */
+  #pause: Pause | null = null;
 
   /** Emits to the Orchestrator's listeners; a listener that throws becomes a warning. */
   readonly emit: Emit;
@@ -76,7 +79,7 @@ export class RunEngine {
         this.schedule.offer(id, this.session.state());
         this.fill();
       },
-      () => this.fill(),
+      () => this.#pauseOver(),
     );
     this.spend = new Spend(settings.pricing);
   }
@@ -87,7 +90,7 @@ export class RunEngine {
 
   /** Tasks may start now: the run is on, nothing halted it, no usage-limit pause holds. */
   accepting(): boolean {
-    return this.phase.running && !this.phase.halted && !this.timers.isPaused();
+    return this.phase.running && !this.phase.halted && this.#pause === null;
   }
 
   /** Starts ready tasks into free slots. Synchronous: a start never waits for a tick. */
@@ -143,9 +146,50 @@ export class RunEngine {
     );
   }
 
-  pause(until: number, reason: string): void {
-    if (!this.timers.pause(until)) return;
-    this.emit('run:paused', { until: new Date(until).toISOString(), reason });
+  /**
+   * A usage limit was reported: the pause rules (pause.ts) decide whether the pause moves. Nothing
+   * starts from this call on while it holds; the pause is in the journal (`run_paused`) and told
+   * to listeners once the returned promise resolves. Returns the instant the pause ends.
+   */
+  usageLimit(report: LimitReport): { until: number; recorded: Promise<void> } {
+    const next = nextPause(this.#pause, report, Date.now(), this.settings.usageLimitPauseMs);
+    if (next === null) return { until: this.#pause!.until, recorded: Promise.resolve() };
+    this.#pause = next;
+    this.timers.pause(next.until);
+    const event = {
+      until: new Date(next.until).toISOString(),
+      reason: next.reason,
+      task: next.task,
+    };
+    const recorded = this.session
+      .record({ type: 'run_paused', at: now(), ...event })
+      .then(() => this.emit('run:paused', event));
+    return { until: next.until, recorded };
+  }
+
+  /**
+   * The pause ran out: recorded as over, then starts resume. Until the record is written the
+   * pause still holds, so no start (say, a retry whose timer fired first) comes before it.
+   */
+  #pauseOver(): void {
+    const ended = this.#pause;
+    const resume = () => {
+      if (this.#pause === ended) this.#pause = null;
+    };
+    if (!this.session.isOpen || !this.phase.running) {
+      resume();
+      this.fill();
+      return;
+    }
+    const at = now();
+    this.session.record({ type: 'run_resumed', at }).then(
+      () => {
+        resume();
+        this.emit('run:resumed', { at });
+        this.fill();
+      },
+      (e: unknown) => this.onFatal(e),
+    );
   }
 
   /** The task may start again at `at` (already recorded); no timers outside a run. */

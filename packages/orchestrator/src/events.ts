@@ -97,6 +97,15 @@ export interface WarningEvent {
   message: string;
 }
 
+export interface RunPausedEvent {
+  /** ISO time until which nothing new starts. */
+  until: string;
+  /** e.g. "usage limit reported by API-03". */
+  reason: string;
+  /** The task that reported the limit (null when none did). */
+  task: string | null;
+}
+
 export interface OrchestratorEvents {
   'run:started': [{ pid: number; resumed: boolean }];
   'task:started': [TaskStartedEvent];
@@ -107,8 +116,13 @@ export interface OrchestratorEvents {
   'task:interrupted': [TaskInterruptedEvent];
   'task:blocked': [TaskBlockedEvent];
   milestone: [MilestoneEvent];
-  /** New starts are paused (usage limit) until `until`. */
-  'run:paused': [{ until: string; reason: string }];
+  /**
+   * New starts are paused (usage limit) until `until` (ISO); `task` reported the limit (null for a
+   * pause carried over from an earlier run with no single task). Emitted again when the pause moves.
+   */
+  'run:paused': [RunPausedEvent];
+  /** The pause is over: new starts resume (`at`, ISO). */
+  'run:resumed': [{ at: string }];
   warning: [WarningEvent];
   /** A transition is in the journal (after it was written; seq order). */
   recorded: [JournalEntry];

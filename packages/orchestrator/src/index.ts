@@ -11,6 +11,7 @@ export type {
   MilestoneEvent,
   OrchestratorEvents,
   RunOutcome,
+  RunPausedEvent,
   RunResult,
   TaskBlockedEvent,
   TaskCompletedEvent,

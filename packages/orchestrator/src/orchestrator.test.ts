@@ -4,7 +4,7 @@ import { parseCascade } from '@program-nova/parser';
 import { createState } from '@program-nova/state';
 import { journalPathFor, openStore } from '@program-nova/state/store';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { FakeExecutor, fail, ok } from '../test/fake-executor.js';
 import { planText, type Row, tempDir, writePlan } from '../test/plan.js';
 import { OrchestratorError } from './errors.js';
@@ -376,6 +376,134 @@ describe('Orchestrator scheduling (in-memory executor)', () => {
     expect(retrying[0]).toMatchObject({ id: 'A', countsAsAttempt: false, kind: 'usage_limit' });
     expect(ex.startsOf('A').map((e) => e.spec.attempt)).toEqual([1, 1]);
     expect(o.state.tasks.A!.attempts).toBe(1);
+  });
+
+  describe('the pause rules', () => {
+    const limit = (resetInMs: number | null) =>
+      fail({
+        kind: 'usage_limit',
+        retryable: true,
+        message: 'usage limit reached',
+        resetAt: resetInMs === null ? null : new Date(Date.now() + resetInMs).toISOString(),
+      });
+
+    // A usage limit is not an attempt, so a task's second start is attempt 1 again: count starts.
+    const starts = new Map<string, number>();
+    const first = (id: string) => {
+      starts.set(id, (starts.get(id) ?? 0) + 1);
+      return starts.get(id) === 1;
+    };
+    beforeEach(() => starts.clear());
+
+    /** What happened, in order: pauses (with their task), resumes and starts. */
+    function timeline(o: Orchestrator): string[] {
+      const seen: string[] = [];
+      o.on('run:paused', (e) => seen.push(`paused by ${e.task}`));
+      o.on('run:resumed', () => seen.push('resumed'));
+      o.on('task:started', (e) => seen.push(`start ${e.id}`));
+      return seen;
+    }
+
+    it('a known reset ends a longer fallback pause early, and the state says so throughout', async () => {
+      const ex = new FakeExecutor((spec) =>
+        (spec.task.id === 'A' || spec.task.id === 'B') && first(spec.task.id) ? 'manual' : ok(),
+      );
+      // A's limit comes without a time: the fallback is a minute. B's says 300 ms.
+      const { o } = setup([['A'], ['B'], ['C']], ex, {
+        maxWorkers: 2,
+        usageLimitPauseMs: 60_000,
+      });
+      const seen = timeline(o);
+      const paused = collect(o, 'run:paused');
+      const projects: unknown[] = [];
+      o.on('run:paused', () => projects.push({ ...o.state.project }));
+      const done = o.run({ checkInterval: 50 });
+      await waitFor(() => ex.executions.length === 2);
+      ex.startsOf('A')[0]!.finish(limit(null));
+      await waitFor(() => paused.length === 1);
+      expect(paused[0]).toMatchObject({ task: 'A', reason: 'usage limit reported by A' });
+      expect(o.state.project.paused_until).toBe(paused[0]!.until);
+      ex.startsOf('B')[0]!.finish(limit(300));
+      await waitFor(() => seen.filter((e) => e.startsWith('start')).length === 4);
+      expect(Date.parse(paused[1]!.until)).toBeLessThan(Date.parse(paused[0]!.until));
+      expect(projects[1]).toMatchObject({
+        paused_until: paused[1]!.until,
+        pause_reason: 'usage limit reported by B',
+        pause_task: 'B',
+      });
+      expect(seen.slice(0, 4)).toEqual(['start A', 'start B', 'paused by A', 'paused by B']);
+      expect(seen[4]).toBe('resumed');
+      expect(seen.slice(5).sort()).toEqual(['start B', 'start C']);
+      // The pause is over in the state; A still waits for its own (unknown: fallback) time.
+      await waitFor(() => o.state.tasks.C!.status === 'completed');
+      expect(o.state.project).toMatchObject({ paused_until: null, pause_task: null });
+      expect(o.state.tasks.A!.status).toBe('pending');
+      await o.stop();
+      await done;
+      expect(o.state.project.paused_until).toBeNull();
+    });
+
+    it('an unknown reset does not use the fallback while a known one is pending', async () => {
+      const ex = new FakeExecutor((spec) =>
+        (spec.task.id === 'A' || spec.task.id === 'B') && first(spec.task.id) ? 'manual' : ok(),
+      );
+      const { o } = setup([['A'], ['B'], ['C']], ex, {
+        maxWorkers: 2,
+        usageLimitPauseMs: 60_000,
+      });
+      const seen = timeline(o);
+      const paused = collect(o, 'run:paused');
+      const retrying = collect(o, 'task:retrying');
+      const done = o.run({ checkInterval: 50 });
+      await waitFor(() => ex.executions.length === 2);
+      ex.startsOf('A')[0]!.finish(limit(300));
+      await waitFor(() => paused.length === 1);
+      ex.startsOf('B')[0]!.finish(limit(null));
+      const result = await done;
+      expect(result.outcome).toBe('completed');
+      expect(paused).toHaveLength(1);
+      // B runs again when A's known reset ends the pause, not a minute later.
+      expect(retrying.map((r) => [r.id, r.retryAt])).toEqual([
+        ['A', paused[0]!.until],
+        ['B', paused[0]!.until],
+      ]);
+      expect(seen.indexOf('resumed')).toBeLessThan(seen.lastIndexOf('start A'));
+      expect(seen.filter((e) => e === 'resumed')).toHaveLength(1);
+    });
+
+    it('a later known reset extends the pause; an earlier one leaves it', async () => {
+      const ex = new FakeExecutor((spec) =>
+        first(spec.task.id) && spec.task.id !== 'D' ? 'manual' : ok(),
+      );
+      const { o } = setup([['A'], ['B'], ['C'], ['D']], ex, { maxWorkers: 3 });
+      const seen = timeline(o);
+      const recorded = collect(o, 'recorded');
+      const paused = collect(o, 'run:paused');
+      const done = o.run({ checkInterval: 50 });
+      await waitFor(() => ex.executions.length === 3);
+      ex.startsOf('A')[0]!.finish(limit(200));
+      await waitFor(() => paused.length === 1);
+      ex.startsOf('B')[0]!.finish(limit(400));
+      await waitFor(() => paused.length === 2);
+      ex.startsOf('C')[0]!.finish(limit(250));
+      const result = await done;
+      expect(result.outcome).toBe('completed');
+      expect(paused.map((p) => p.task)).toEqual(['A', 'B']);
+      expect(Date.parse(paused[1]!.until)).toBeGreaterThan(Date.parse(paused[0]!.until));
+      const resumed = seen.indexOf('resumed');
+      expect(seen.slice(0, resumed)).toEqual([
+        'start A',
+        'start B',
+        'start C',
+        'paused by A',
+        'paused by B',
+      ]);
+      expect(seen.filter((e) => e === 'resumed')).toHaveLength(1);
+      expect(seen.slice(resumed + 1).sort()).toEqual(['start A', 'start B', 'start C', 'start D']);
+      expect(
+        recorded.map((e) => e.type).filter((t) => t === 'run_paused' || t === 'run_resumed'),
+      ).toEqual(['run_paused', 'run_paused', 'run_resumed']);
+    });
   });
 
   it('stop(): nothing new starts, running tasks are stopped and back to pending with the reason', async () => {

@@ -208,14 +208,24 @@ async function reapSurvivors(engine: RunEngine): Promise<void> {
 /** At run start: pending tasks whose retry (or usage-limit requeue) is still in the future. */
 export function armPendingRetries(engine: RunEngine): void {
   const state = engine.session.state();
-  let limitUntil = 0;
+  let limit: { at: number; id: string } | null = null;
   for (const [id, t] of Object.entries(state.tasks)) {
     if (t.status !== 'pending' || t.retry_at === null || !engine.schedule.tasks.has(id)) continue;
     const at = Date.parse(t.retry_at);
     if (at <= Date.now()) continue;
     engine.retryAt(id, at);
-    if (t.failure_kind === 'usage_limit') limitUntil = Math.max(limitUntil, at);
+    if (t.failure_kind === 'usage_limit' && (limit === null || at > limit.at)) limit = { at, id };
   }
-  // A usage limit hit by the previous run still holds: starting other tasks now would only hit it too.
-  if (limitUntil > 0) engine.pause(limitUntil, 'usage limit reported in the previous run');
+  // A usage limit hit by the previous run still holds: starting other tasks now would only hit it
+  // too. Its recorded time is the one that run settled on, so it counts as known.
+  if (limit !== null) {
+    // The pause holds from this call on; only its journal line is awaited.
+    engine
+      .usageLimit({
+        task: limit.id,
+        reason: `usage limit reported by ${limit.id} in the previous run`,
+        resetAt: limit.at,
+      })
+      .recorded.catch((e: unknown) => engine.onFatal(e));
+  }
 }

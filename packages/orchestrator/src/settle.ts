@@ -105,16 +105,23 @@ async function environmentFailed(engine: RunEngine, a: Attempt, o: ExecutionFail
   }
 }
 
+/**
+ * The task runs again at its own reset when the agent said one; otherwise when the pause ends
+ * (the fallback, or a known reset another task reported, whichever the pause rules kept).
+ */
 async function usageLimited(engine: RunEngine, a: Attempt, o: ExecutionFailure, spent: Spent) {
   const reset = o.resetAt ? Date.parse(o.resetAt) : Number.NaN;
-  const until =
-    Number.isFinite(reset) && reset > Date.now()
-      ? reset
-      : Date.now() + engine.settings.usageLimitPauseMs;
+  const known = Number.isFinite(reset) && reset > Date.now() ? reset : null;
+  const pause = engine.usageLimit({
+    task: a.id,
+    reason: `usage limit reported by ${a.id}`,
+    resetAt: known,
+  });
+  const until = known ?? pause.until;
   const retryAt = new Date(until).toISOString();
   await recordFailure(engine, a, o, spent, retryAt, false);
+  await pause.recorded;
   engine.release(a);
-  engine.pause(until, `usage limit reported by ${a.id}`);
   retryLater(engine, a, o, retryAt, Math.max(0, until - Date.now()), false);
 }
 

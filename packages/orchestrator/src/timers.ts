@@ -1,6 +1,6 @@
 /**
  * The run's clocks: a timer per task whose retry (or usage-limit requeue) is due later, and the
- * pause of new starts after a usage limit. Timers run on a monotonic clock and may fire a little
+ * end of the pause of new starts after a usage limit (which pause holds is the engine's call). Timers run on a monotonic clock and may fire a little
  * before the wall clock reaches their instant; each one re-arms itself until it really is due.
  */
 export class Timers {
@@ -13,21 +13,13 @@ export class Timers {
     private readonly onPauseOver: () => void,
   ) {}
 
-  /** Epoch ms until which new starts wait (0 or past: not paused). */
-  get pausedUntil(): number {
-    return this.#pausedUntil;
-  }
-
-  isPaused(now = Date.now()): boolean {
-    return now < this.#pausedUntil;
-  }
-
-  /** Pauses new starts until `until`; an earlier instant than the current pause changes nothing. */
-  pause(until: number): boolean {
-    if (until <= this.#pausedUntil) return false;
+  /**
+   * New starts wait until `until`, which replaces the current pause, earlier or later (the
+   * caller's pause rules decide which wins). An instant already past ends the pause at once.
+   */
+  pause(until: number): void {
     this.#pausedUntil = until;
     this.#armPause();
-    return true;
   }
 
   #armPause(): void {

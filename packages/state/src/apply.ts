@@ -28,6 +28,8 @@ const ALL_TRANSITIONS = new Set<TransitionType>([
   'warning',
   'workspace_opened',
   'result_merged',
+  'run_paused',
+  'run_resumed',
 ]);
 
 /** How many plan changes and warnings the state keeps (the latest). */
@@ -70,6 +72,13 @@ export function transitionProblem(t: unknown): string | null {
   }
   if (r.type === 'workspace_opened' && (typeof r.repo !== 'string' || typeof r.base !== 'string')) {
     return 'workspace_opened: "repo" and "base" must be strings';
+  }
+  if (r.type === 'run_paused') {
+    if (typeof r.until !== 'string' || Number.isNaN(Date.parse(r.until)))
+      return 'run_paused: "until" must be an ISO-8601 timestamp';
+    if (typeof r.reason !== 'string') return 'run_paused: "reason" must be a string';
+    if (r.task !== null && (typeof r.task !== 'string' || r.task === ''))
+      return 'run_paused: "task" must be a non-empty string or null';
   }
   if (r.type === 'result_merged' && (typeof r.branch !== 'string' || typeof r.head !== 'string')) {
     return 'result_merged: "branch" and "head" must be strings';
@@ -117,6 +126,13 @@ function setSpend(
   if (cost !== undefined) task.cost_usd = earlier ? addCost(earlier.cost_usd, cost) : cost;
 }
 
+/** Not paused: the pause ended, or the run that held it ended or started over. */
+function clearPause(state: CascadeState): void {
+  state.project.paused_until = null;
+  state.project.pause_reason = null;
+  state.project.pause_task = null;
+}
+
 function taskOf(state: CascadeState, t: { type: string; id: string }): TaskState {
   const task = state.tasks[t.id];
   if (task === undefined || !Object.hasOwn(state.tasks, t.id)) {
@@ -143,6 +159,8 @@ export function applyTransition(state: CascadeState, t: Transition | JournalEntr
       state.project.orchestrator_start = t.proc_start ?? null;
       state.project.outcome = null;
       state.project.ended_at = null;
+      // A pause belongs to the run that made it; a new run pauses again for what still holds.
+      if (state.project.paused_until != null) clearPause(state);
       if (t.cascade_file !== null) state.project.cascade_file = t.cascade_file;
       break;
     case 'run_finished':
@@ -152,6 +170,15 @@ export function applyTransition(state: CascadeState, t: Transition | JournalEntr
       state.project.orchestrator_start = null;
       state.project.outcome = t.outcome ?? (t.completed ? 'completed' : null);
       state.project.ended_at = t.at;
+      if (state.project.paused_until != null) clearPause(state);
+      break;
+    case 'run_paused':
+      state.project.paused_until = t.until;
+      state.project.pause_reason = t.reason;
+      state.project.pause_task = t.task;
+      break;
+    case 'run_resumed':
+      clearPause(state);
       break;
     case 'plan_reconciled': {
       const tasks: Record<string, TaskState> = {};

@@ -12,6 +12,7 @@ export type { StateErrorCode, StateErrorOptions } from './errors.js';
 export { StateError } from './errors.js';
 export type { ParseMilestonesOptions } from './milestones.js';
 export { evaluateMilestones, parseMilestones } from './milestones.js';
+export { pauseOf } from './pause.js';
 export { costOf, DEFAULT_PRICING, priceOf, taskCost } from './pricing.js';
 export type { RollupOptions } from './rollup.js';
 export { elapsedSeconds, rollup } from './rollup.js';

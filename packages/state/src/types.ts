@@ -26,6 +26,15 @@ export interface ProjectState {
   ended_at?: string | null;
   /** Set once a run works in git worktrees: where, and from which commit (kept by later runs). */
   workspace?: WorkspaceRecord;
+  /**
+   * While new starts are paused (an agent reported a usage limit): until when (ISO-8601 UTC).
+   * Null (or absent, in files written before pauses were recorded) when not paused.
+   */
+  paused_until?: string | null;
+  /** Why starts are paused, e.g. "usage limit reported by API-03" (set with `paused_until`). */
+  pause_reason?: string | null;
+  /** The task whose usage limit set the pause (null when no single task did). */
+  pause_task?: string | null;
 }
 
 /** A run's git workspace: the repository, the commit every task without dependencies starts from. */
@@ -293,7 +302,24 @@ export type Transition =
       branch: string;
       head: string;
     }
-  | { type: 'milestone_reached'; at: string; id: string; name: string; message: string };
+  | { type: 'milestone_reached'; at: string; id: string; name: string; message: string }
+  | {
+      /**
+       * New starts are paused until `until` (a usage limit). A later `run_paused` replaces the
+       * pause (it may be earlier: a known reset time beats a guessed one).
+       */
+      type: 'run_paused';
+      at: string;
+      until: string;
+      reason: string;
+      /** The task that reported the limit; null when none did (a pause carried over from a run). */
+      task: string | null;
+    }
+  | {
+      /** The pause is over: new starts resume. */
+      type: 'run_resumed';
+      at: string;
+    };
 
 export type TransitionType = Transition['type'];
 
@@ -301,6 +327,14 @@ export type TransitionType = Transition['type'];
 export type JournalEntry = Transition & { seq: number };
 
 /* ---------- derivations (camelCase, computed, never stored) ---------- */
+
+/** A pause of new starts that holds (`pauseOf`). */
+export interface RunPause {
+  /** ISO time until which nothing new starts. */
+  until: string;
+  reason: string;
+  task: string | null;
+}
 
 export interface StatusSummary {
   totalTasks: number;

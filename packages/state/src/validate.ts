@@ -172,7 +172,22 @@ function checkProject(c: Checker, value: unknown, legacy: boolean): ProjectState
     ...(obj.workspace === undefined || obj.workspace === null
       ? {}
       : { workspace: checkWorkspace(c, obj.workspace) }),
+    ...checkPause(c, obj),
   };
+}
+
+/** The pause fields, present only when the file has them (older files have none). */
+function checkPause(
+  c: Checker,
+  obj: Record<string, unknown>,
+): Pick<ProjectState, 'paused_until' | 'pause_reason' | 'pause_task'> {
+  const out: Pick<ProjectState, 'paused_until' | 'pause_reason' | 'pause_task'> = {};
+  if (obj.paused_until !== undefined)
+    out.paused_until = c.timestamp(obj, 'paused_until', 'project');
+  if (obj.pause_reason !== undefined)
+    out.pause_reason = c.nullableString(obj, 'pause_reason', 'project');
+  if (obj.pause_task !== undefined) out.pause_task = c.nullableString(obj, 'pause_task', 'project');
+  return out;
 }
 
 function checkGraphTask(c: Checker, value: unknown, field: string, id: string): GraphTask {

@@ -20,6 +20,7 @@ describe('public API', () => {
       'isBlocked',
       'parseMilestones',
       'parseStateText',
+      'pauseOf',
       'planTransition',
       'priceOf',
       'reconcile',

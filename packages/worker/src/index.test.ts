@@ -22,6 +22,7 @@ describe('public API', () => {
       'isProcessAlive',
       'killProcessGroup',
       'parseAgentOutput',
+      'parseResetTime',
       'reapProcessGroup',
       'startWorker',
     ]);

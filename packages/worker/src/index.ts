@@ -4,6 +4,7 @@ export type { WorkerHost, WorkerHostOptions } from './host/worker-host.js';
 export { createWorkerHost } from './host/worker-host.js';
 export { isProcessAlive, killProcessGroup, reapProcessGroup } from './process-group.js';
 export { buildPrompt } from './prompt.js';
+export { parseResetTime } from './reset-time.js';
 export {
   DEFAULT_KILL_GRACE_MS,
   DEFAULT_MAX_LOG_BYTES,

@@ -204,6 +204,19 @@ describe('classifyOutcome: messages', () => {
       { exitCode: 1, summary: summary({ rateLimit: limitEvent }) },
       'Task T1: the agent hit a usage limit. It resets at 2030-01-01T14:00:00.000Z (in 2h); run it again after that. Log: /logs/T1.log',
     ],
+    [
+      'usage limit whose reset the agent said in prose, read at the attempt’s clock',
+      {
+        exitCode: 1,
+        summary: summary({
+          result: result({
+            isError: true,
+            text: 'Claude usage limit reached, try again in 45 minutes',
+          }),
+        }),
+      },
+      'Task T1: the agent hit a usage limit ("Claude usage limit reached, try again in 45 minutes"). It resets at 2030-01-01T12:45:00.000Z (in 45m); run it again after that. Log: /logs/T1.log',
+    ],
   ])('%s', (_, extra, expected) => {
     expect(message(extra)).toBe(expected);
   });

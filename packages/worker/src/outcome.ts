@@ -110,7 +110,7 @@ export function classifyOutcome(f: AttemptFacts): WorkerResult {
       break;
   }
 
-  const limit = detectUsageLimit(s);
+  const limit = detectUsageLimit(s, f.now);
   const failedRun = s.result?.isError === true || (f.exitCode !== 0 && !judgedByResult);
   if (limit && failedRun) {
     const when = limit.resetAt

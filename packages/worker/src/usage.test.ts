@@ -271,17 +271,40 @@ describe('usage limits', () => {
     expect(detectUsageLimit(s)?.resetAt).toBe('2030-03-17T17:46:40.000Z');
   });
 
+  it('reads the reset from the prose of a limit message, against the given clock', () => {
+    const now = Date.UTC(2026, 10, 20, 12, 0, 0);
+    const limit = parseAgentOutput(
+      JSON.stringify({
+        type: 'result',
+        is_error: true,
+        result: "You've hit your weekly limit · resets Dec 1, 9am (Europe/Berlin)",
+      }),
+    );
+    expect(detectUsageLimit(limit, now)).toEqual({
+      resetAt: '2026-12-01T08:00:00.000Z',
+      message: "You've hit your weekly limit · resets Dec 1, 9am (Europe/Berlin)",
+    });
+    const relative = parseAgentOutput(
+      JSON.stringify({
+        type: 'result',
+        is_error: true,
+        result: 'Usage limit reached. Try again in 3 hours.',
+      }),
+    );
+    expect(detectUsageLimit(relative, now)?.resetAt).toBe('2026-11-20T15:00:00.000Z');
+  });
+
   it('knows a limit message without a reset time, and ignores other errors', () => {
     const limit = parseAgentOutput(
       JSON.stringify({
         type: 'result',
         is_error: true,
-        result: "You've hit your weekly limit · resets Dec 1, 9am",
+        result: "You've hit your weekly limit · resets soon",
       }),
     );
     expect(detectUsageLimit(limit)).toEqual({
       resetAt: null,
-      message: "You've hit your weekly limit · resets Dec 1, 9am",
+      message: "You've hit your weekly limit · resets soon",
     });
     const other = parseAgentOutput(
       JSON.stringify({ type: 'result', is_error: true, result: 'Tool failed' }),

@@ -5,6 +5,7 @@
  */
 import { addUsage, clip, type TokenUsage, zeroUsage } from '@program-nova/core';
 import { createLineSplitter } from './line-splitter.js';
+import { parseResetTime } from './reset-time.js';
 import type { AgentOutputSummary, AgentResultInfo, RateLimitInfo, UsageTracker } from './types.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
@@ -363,19 +364,23 @@ const LIMIT_TEXT =
 
 /**
  * Whether the output shows a usage/rate limit: a rejected `rate_limit_event`, or an error result
- * whose text is a limit message. The reset time comes from the event's `resetsAt` or from the
- * `...|<unix seconds>` form of the result text.
+ * whose text is a limit message. The reset time comes from the event's `resetsAt`, else from the
+ * result text (`parseResetTime`: the `...|<unix seconds>` form or prose such as "resets 9am
+ * (Europe/Berlin)" or "try again in 3 hours", read against `now`).
  */
 export function detectUsageLimit(
   summary: AgentOutputSummary,
+  now: number = Date.now(),
 ): { resetAt: string | null; message: string | null } | null {
   const rejected = summary.rateLimit?.status === 'rejected';
   const text = summary.result?.isError ? (summary.result.text ?? '') : '';
   const textSaysLimit = text !== '' && LIMIT_TEXT.test(text);
   if (!rejected && !textSaysLimit) return null;
   let resetAt = rejected ? (summary.rateLimit?.resetsAt ?? null) : null;
-  const piped = /\|\s*(\d{9,13})\s*$/.exec(text);
-  if (resetAt === null && piped) resetAt = toIsoTime(Number(piped[1]));
+  if (resetAt === null) {
+    const parsed = parseResetTime(text, now);
+    if (parsed !== null) resetAt = new Date(parsed).toISOString();
+  }
   const message = text.replace(/\|\s*\d{9,13}\s*$/, '').trim();
   return { resetAt, message: message === '' ? null : message };
 }

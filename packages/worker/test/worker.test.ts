@@ -444,7 +444,7 @@ describe('startWorker: failures are typed and actionable', () => {
     expect(r.error.message).toContain('usage limit reached');
   });
 
-  it('USAGE_LIMIT from a `...|<unix seconds>` result text, and without any reset time', async () => {
+  it('USAGE_LIMIT from a `...|<unix seconds>` result text, from prose, and without any reset time', async () => {
     const ev = {
       type: 'result',
       is_error: true,
@@ -469,8 +469,25 @@ describe('startWorker: failures are typed and actionable', () => {
         base({ command: nodeEval(`console.log(${JSON.stringify(JSON.stringify(ev2))})`) }),
       ).done,
     );
-    expect(b.error).toMatchObject({ code: 'USAGE_LIMIT', resetAt: null });
-    expect(b.error.message).toContain('did not say when it resets');
+    // Prose: the coming Dec 1, 9am local time (parseResetTime).
+    expect(b.error.code).toBe('USAGE_LIMIT');
+    const reset = new Date(b.error.resetAt!);
+    expect([reset.getMonth(), reset.getDate(), reset.getHours(), reset.getMinutes()]).toEqual([
+      11, 1, 9, 0,
+    ]);
+    expect(b.error.message).toContain(`It resets at ${b.error.resetAt} (in `);
+    const ev3 = {
+      type: 'result',
+      is_error: true,
+      result: "You've hit your weekly limit · resets soon",
+    };
+    const c = failed(
+      await startWorker(
+        base({ command: nodeEval(`console.log(${JSON.stringify(JSON.stringify(ev3))})`) }),
+      ).done,
+    );
+    expect(c.error).toMatchObject({ code: 'USAGE_LIMIT', resetAt: null });
+    expect(c.error.message).toContain('did not say when it resets');
   });
 
   it('a process that sent its result but does not exit is stopped and judged by its result', async () => {

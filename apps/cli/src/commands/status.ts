@@ -1,12 +1,19 @@
 import {
   formatCost,
   formatDuration,
+  formatPause,
   formatPercent,
   formatTokens,
   type RunOutcome,
   totalTokens,
 } from '@program-nova/core';
-import { type CascadeState, rollup, type StatusSummary } from '@program-nova/state';
+import {
+  type CascadeState,
+  pauseOf,
+  type RunPause,
+  rollup,
+  type StatusSummary,
+} from '@program-nova/state';
 import { recordedWriterLiveness } from '@program-nova/state/store';
 import { EXIT } from '../core/cli-error.js';
 import type { Colors } from '../core/colors.js';
@@ -37,7 +44,9 @@ export const statusCommand: Command = {
     'last run ended, the latest plan change, tasks removed from the plan (their spend is in the',
     'totals), completed tasks whose plan entry changed since they ran, logs that could not be',
     'written whole, and the latest warnings.',
-    '--json prints { stateFile, project, runActive, summary, rollup, running, failed, blocked,\nmilestones, removed, changedSinceRun, planChanges, warnings, workspace, work } (runActive: whether the recorded\nrun is alive; null when none is recorded).',
+    'While a usage limit pauses new starts it says so: "Paused until 14:05 (in 12m): usage limit',
+    'reported by API-03".',
+    '--json prints { stateFile, project, runActive, paused, summary, rollup, running, failed, blocked,\nmilestones, removed, changedSinceRun, planChanges, warnings, workspace, work } (runActive: whether the recorded\nrun is alive; null when none is recorded; paused: { until, reason, task } while new starts are paused, else null).',
     'Exit: 0 when the state could be read, 2 when it is missing or unreadable.',
   ].join('\n'),
   examples: ['nova status', 'nova status --state runs/today.json --json | jq .summary'],
@@ -54,6 +63,7 @@ export const statusCommand: Command = {
         stateFile: stateFileOf(ctx),
         project: state.project,
         runActive: runActive(state),
+        paused: pausedNow(state, now),
         summary: r.counts,
         rollup: r,
         running: runningTasks(state, now),
@@ -115,6 +125,8 @@ function statusText(
       `  last run ended ${terminalText(state.project.ended_at)}: ${OUTCOME_WORDS[state.project.outcome]}`,
     );
   }
+  const paused = pausedNow(state, now);
+  if (paused) lines.push(`  ${c.yellow(terminalText(formatPause(paused, now.getTime())))}`);
   const change = state.plan_changes.at(-1);
   if (change) lines.push(`  ${c.yellow(planChangeLine(change))}`);
 
@@ -189,6 +201,14 @@ const OUTCOME_WORDS: Record<RunOutcome, string> = {
 function runActive(state: CascadeState): boolean | null {
   const liveness = recordedWriterLiveness(state);
   return liveness === null ? null : liveness !== 'dead';
+}
+
+/**
+ * The pause that holds now, when a live run holds it: a pause left in the state by a run that is
+ * gone holds nothing (the next run pauses again if the limit still holds).
+ */
+function pausedNow(state: CascadeState, now: Date): RunPause | null {
+  return runActive(state) === false ? null : pauseOf(state, now);
 }
 
 function planChangeLine(change: CascadeState['plan_changes'][number]): string {

@@ -15,6 +15,7 @@ export interface NovaConfig {
   workerCmd?: string | string[];
   retries?: number;
   timeout?: string | number;
+  usageLimitPause?: string | number;
   failFast?: boolean;
   maxCost?: number;
   milestones?: string;
@@ -40,6 +41,7 @@ const KEYS: Record<keyof NovaConfig, Kind> = {
   workerCmd: 'command',
   retries: 'number',
   timeout: 'duration',
+  usageLimitPause: 'duration',
   failFast: 'boolean',
   maxCost: 'number',
   milestones: 'path',

@@ -90,6 +90,9 @@ async function runPlanWith(
     ...(settings.workerCommand !== null ? { workerCommand: settings.workerCommand } : {}),
     ...(settings.retries !== undefined ? { retries: settings.retries } : {}),
     ...(settings.timeoutMs !== undefined ? { timeout: settings.timeoutMs } : {}),
+    ...(settings.usageLimitPauseMs !== undefined
+      ? { usageLimitPauseMs: settings.usageLimitPauseMs }
+      : {}),
     ...(settings.maxCost !== undefined ? { maxCost: settings.maxCost } : {}),
     ...(settings.milestonesFile !== undefined ? { milestonesFile: settings.milestonesFile } : {}),
     ...(settings.maxLogBytes !== undefined ? { maxLogBytes: settings.maxLogBytes } : {}),

@@ -50,6 +50,28 @@ describe('resolveRunSettings', () => {
     }
   });
 
+  it('--usage-limit-pause is read like --timeout; the flag wins over usageLimitPause', () => {
+    expect(resolveRunSettings({}, plan, {}, '/work').usageLimitPauseMs).toBeUndefined();
+    expect(
+      resolveRunSettings({ 'usage-limit-pause': '1m30s' }, plan, {}, '/work').usageLimitPauseMs,
+    ).toBe(90_000);
+    expect(resolveRunSettings({}, plan, { usageLimitPause: 45 }, '/work').usageLimitPauseMs).toBe(
+      45_000,
+    );
+    expect(
+      resolveRunSettings({ 'usage-limit-pause': '2m' }, plan, { usageLimitPause: '10m' }, '/work')
+        .usageLimitPauseMs,
+    ).toBe(120_000);
+    for (const bad of ['none', '-', '0s', 'soon', '10x']) {
+      expect(() => resolveRunSettings({ 'usage-limit-pause': bad }, plan, {}, '/work')).toThrow(
+        expect.objectContaining({
+          code: 'E_USAGE',
+          message: expect.stringMatching(/^--usage-limit-pause must be a duration/),
+        }),
+      );
+    }
+  });
+
   it('flags win over the config file; flag paths are relative to the cwd', () => {
     const s = resolveRunSettings(
       { 'max-workers': '5', state: 's.json', timeout: '1h30m', 'max-cost': '$12.5', retries: '2' },

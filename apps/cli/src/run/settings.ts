@@ -29,6 +29,8 @@ export interface RunSettings {
   workerCommand: string[] | null;
   retries: number | undefined;
   timeoutMs: number | undefined;
+  /** Pause of new starts after a usage limit that came without a reset time (undefined: 5 min). */
+  usageLimitPauseMs?: number | undefined;
   failFast: boolean;
   maxCost: number | undefined;
   milestonesFile: string | undefined;
@@ -87,6 +89,11 @@ export const RUN_OPTIONS: Record<string, OptionSpec> = {
     type: 'string',
     valueName: 'duration',
     description: 'per-attempt limit: 90s, 30m, 2h (Timeout column wins)',
+  },
+  'usage-limit-pause': {
+    type: 'string',
+    valueName: 'duration',
+    description: 'wait after a usage limit that gave no reset time: 90s, 10m (default 5m)',
   },
   'fail-fast': {
     type: 'boolean',
@@ -295,6 +302,22 @@ export function resolveRunSettings(
     timeoutMs = read.value;
   }
 
+  const pauseText = str(values, 'usage-limit-pause') ?? config.usageLimitPause;
+  let usageLimitPauseMs: number | undefined;
+  if (pauseText !== undefined) {
+    // Read like --timeout, but a pause cannot be turned off: a run that ignored a usage limit would
+    // only fail every task it started into the same limit.
+    const read = parseTimeout(String(pauseText));
+    if (!read.ok || read.value === undefined) {
+      throw new CliError(
+        'E_USAGE',
+        `--usage-limit-pause must be a duration such as 90s, 10m or 1h, got "${pauseText}"${read.ok ? '' : ` (${read.reason})`}`,
+        { command },
+      );
+    }
+    usageLimitPauseMs = read.value;
+  }
+
   const costText = str(values, 'max-cost') ?? config.maxCost;
   let maxCost: number | undefined;
   if (costText !== undefined) {
@@ -325,6 +348,7 @@ export function resolveRunSettings(
     workerCommand,
     retries: integer(str(values, 'retries') ?? config.retries, '--retries', 0, command),
     timeoutMs,
+    usageLimitPauseMs,
     failFast: values['fail-fast'] === true || config.failFast === true,
     maxCost,
     milestonesFile,

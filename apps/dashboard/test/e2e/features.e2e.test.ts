@@ -350,6 +350,27 @@ describe.skipIf(skipBrowserTests)('dashboard features in Chromium', () => {
     await page.waitForURL(/#\/task\/F[24]$/);
   });
 
+  it('shows a usage-limit pause in the header while it holds, and not once it is over', async () => {
+    const until = new Date(Date.now() + 12 * 60_000 + 30_000).toISOString();
+    const paused = apply(liveFailedRun(), {
+      type: 'run_paused',
+      at: at(100),
+      until,
+      reason: 'usage limit reported by X3',
+      task: 'X3',
+    });
+    await writeState(paused);
+    await page.goto(`${server.url}#/`);
+    const badge = page.getByTestId('run-paused');
+    await badge
+      .filter({ hasText: /^Paused until .+ \(in 12m( \d\ds)?\): usage limit reported by X3$/ })
+      .waitFor();
+    expect(await page.getByTestId('run-state').textContent()).toContain('Running');
+    await shot(page, '27-paused');
+    await writeState(apply(paused, { type: 'run_resumed', at: at(101) }));
+    await badge.waitFor({ state: 'detached' });
+  });
+
   it('shows how the run ended; once the server is gone its clocks stop and it says when it last heard', async () => {
     const done = finishedRun();
     await writeState(done);

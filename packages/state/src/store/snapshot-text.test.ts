@@ -54,6 +54,14 @@ const transition = fc.oneof(
     }),
   ),
   fc.constant<Transition>({ type: 'run_started', at, pid: 7, cascade_file: 'C.md' }),
+  fc.constant<Transition>({
+    type: 'run_paused',
+    at,
+    until: at,
+    reason: 'usage limit reported by F1',
+    task: 'F1',
+  }),
+  fc.constant<Transition>({ type: 'run_resumed', at }),
   fc.constant<Transition | 'replan'>('replan'),
 );
 

@@ -8,6 +8,7 @@ import {
   firstLine,
   formatCost,
   formatDuration,
+  formatPauseDetail,
   formatTokens,
   totalTokens,
 } from '@program-nova/core';
@@ -117,9 +118,13 @@ export abstract class BaseView implements RunView {
       const message = e.message ? `: ${terminalText(e.message)}` : '';
       this.event(`${c.bold('milestone')} ${terminalText(e.name)}${message}`, true);
     });
+    // The same words as `nova status` and the dashboard (formatPause), after the verb column.
     o.on('run:paused', (e) => {
+      this.event(`${c.yellow('paused')}    ${terminalText(formatPauseDetail(e))}`, true);
+    });
+    o.on('run:resumed', () => {
       this.event(
-        `${c.yellow('paused')}    until ${terminalText(e.until)}: ${terminalText(firstLine(e.reason))}`,
+        `${c.green('resumed')}   the usage-limit pause is over; starting tasks again`,
         true,
       );
     });

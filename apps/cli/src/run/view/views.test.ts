@@ -4,6 +4,7 @@
  * throw, and a frame line that wrapped would be counted.
  */
 import { EventEmitter } from 'node:events';
+import { formatPause } from '@program-nova/core';
 import { parseCascade } from '@program-nova/parser';
 import { type CascadeState, createState } from '@program-nova/state';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -75,7 +76,7 @@ function everyEvent(src: Source) {
   });
   src.emit('task:blocked', { id: 'A3', blockedBy: ['A1'] });
   src.emit('milestone', { id: 'm', name: `M ${HOSTILE}`, message: `msg ${HOSTILE}`, at: '' });
-  src.emit('run:paused', { until: `later ${HOSTILE}`, reason: `limit ${HOSTILE}` });
+  src.emit('run:paused', { until: `later ${HOSTILE}`, reason: `limit ${HOSTILE}`, task: 'A1' });
   src.emit('warning', { code: 'W', message: `warn ${HOSTILE}` });
   src.emit('task:interrupted', { id: 'A2', reason: `interrupted ${HOSTILE}` });
 }
@@ -190,5 +191,35 @@ describe('PlainView', () => {
     expect(err.join('')).toContain('nova: warning: warn \\x1b]0;pwned');
     // One line per event: no newline from the text split a line.
     expect(out.join('').split('\n').filter(Boolean)).toHaveLength(8);
+  });
+
+  it('says a pause in the words of `nova status` (formatPause), and its end', () => {
+    const out: string[] = [];
+    const src = source();
+    const c = createColors(false);
+    const view = new PlainView(
+      src as unknown as RunSource,
+      { write: (t) => out.push(t) },
+      { write: () => {} },
+      c,
+      c,
+    );
+    views.push(view);
+    const now = new Date(2026, 11, 6, 13, 53, 0);
+    vi.setSystemTime(now);
+    const pause = {
+      until: new Date(2026, 11, 6, 14, 5, 0).toISOString(),
+      reason: 'usage limit reported by A1',
+      task: 'A1',
+    };
+    src.emit('run:paused', pause);
+    src.emit('run:resumed', { at: pause.until });
+    expect(out.join('').split('\n').filter(Boolean)).toEqual([
+      'paused    until 14:05 (in 12m): usage limit reported by A1',
+      'resumed   the usage-limit pause is over; starting tasks again',
+    ]);
+    expect(`Paused ${out[0]!.slice('paused    '.length)}`.trim()).toBe(
+      formatPause(pause, now.getTime()),
+    );
   });
 });
