@@ -16,6 +16,8 @@ it('@program-nova/core', async () => {
     'clip',
     'earlierLogFileName',
     'editDistance',
+    'expandTemplate',
+    'expandText',
     'firstLine',
     'formatBytes',
     'formatCost',
