@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildPrompt } from './prompt.js';
-import { DEFAULT_COMMAND, expandTemplate, expandText } from './template.js';
+import { DEFAULT_COMMAND, expandTemplate } from './template.js';
 
 describe('DEFAULT_COMMAND', () => {
   it('default command runs Claude Code headless with the model placeholder', () => {
