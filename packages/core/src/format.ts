@@ -99,3 +99,13 @@ export function tailLines(text: string, maxLines: number, maxLineLength = 500): 
     .map((l) => clip(l, maxLineLength));
   return lines.join('\n');
 }
+
+/**
+ * The first line of a task's failure reason, without the worker's `Task <id>: ` prefix (the task
+ * is named beside it wherever the reason is shown).
+ */
+export function reasonLine(id: string, error: string | null | undefined): string {
+  const line = firstLine(error);
+  const prefix = `Task ${id}: `;
+  return line.startsWith(prefix) ? line.slice(prefix.length) : line;
+}

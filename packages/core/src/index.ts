@@ -14,6 +14,7 @@ export {
   formatPercent,
   formatTokens,
   oneLine,
+  reasonLine,
   tailLines,
   UNKNOWN,
 } from './format.js';

@@ -28,6 +28,7 @@ it('@program-nova/core', async () => {
     'isTaskId',
     'logFileName',
     'oneLine',
+    'reasonLine',
     'splitCommand',
     'tailLines',
     'totalTokens',

@@ -10,7 +10,7 @@ describe('eventText', () => {
         event('task:failed', {
           id: 'API-03',
           name: 'Add auth',
-          error: 'exit 1\nmore detail',
+          error: 'Task API-03: exit 1\nmore detail',
           blocks: [],
         }),
       ),

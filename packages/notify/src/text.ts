@@ -2,7 +2,7 @@
  * Events as words for people: the one line a webhook carries as `text` (Slack and the like show it
  * as it is) and the title and body of a desktop notification.
  */
-import { firstLine, formatCost, formatDuration, oneLine } from '@program-nova/core';
+import { firstLine, formatCost, formatDuration, oneLine, reasonLine } from '@program-nova/core';
 import { field } from './events.js';
 import type { NotifyEvent } from './types.js';
 
@@ -16,6 +16,9 @@ function taskLabel(event: NotifyEvent): string {
 }
 
 const reason = (text: string) => oneLine(firstLine(text), MAX_REASON);
+/** A failure's reason without the worker's `Task <id>: ` prefix: the task is named before it. */
+const failure = (event: NotifyEvent) =>
+  oneLine(reasonLine(field(event, 'id'), field(event, 'error')), MAX_REASON);
 
 function summaryCounts(event: NotifyEvent): { total: number; failed: number; blocked: number } {
   const s = (event.summary ?? {}) as Record<string, unknown>;
@@ -43,12 +46,12 @@ function describe(event: NotifyEvent): { icon: string; line: string } {
     case 'task:failed': {
       const blocks = Array.isArray(event.blocks) ? event.blocks.length : 0;
       const also = blocks > 0 ? `; ${blocks} task${blocks > 1 ? 's' : ''} blocked` : '';
-      return { icon: '❌', line: `${task} failed: ${reason(field(event, 'error'))}${also}` };
+      return { icon: '❌', line: `${task} failed: ${failure(event)}${also}` };
     }
     case 'task:retrying':
       return {
         icon: '🔁',
-        line: `${task} will retry in ${formatDuration(Number(event.delayMs))}: ${reason(field(event, 'error'))}`,
+        line: `${task} will retry in ${formatDuration(Number(event.delayMs))}: ${failure(event)}`,
       };
     case 'task:interrupted':
       return { icon: '⏹️', line: `${task} stopped: ${reason(field(event, 'reason'))}` };
@@ -98,7 +101,7 @@ export function desktopText(event: NotifyEvent): { title: string; body: string }
     case 'task:failed':
       return {
         title: `Nova: ${field(event, 'id')} failed`,
-        body: `${taskLabel(event)}: ${reason(field(event, 'error'))} (${project})`,
+        body: `${taskLabel(event)}: ${failure(event)} (${project})`,
       };
     case 'run:paused':
       return { title: `Nova: ${project} paused`, body: describe(event).line };

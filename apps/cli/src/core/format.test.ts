@@ -1,5 +1,6 @@
+import { reasonLine } from '@program-nova/core';
 import { describe, expect, it } from 'vitest';
-import { progressBar, reasonLine } from './format.js';
+import { progressBar } from './format.js';
 
 describe('terminal format helpers', () => {
   it('progressBar', () => {
