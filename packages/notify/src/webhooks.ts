@@ -154,11 +154,16 @@ export function createWebhookSink(options: WebhookSinkOptions): Sink {
         signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
       });
     } catch (error) {
-      const e = error as Error & { cause?: { code?: string } };
+      const e = error as Error & {
+        cause?: { code?: string; message?: string; errors?: { code?: string }[] };
+      };
+      // fetch says only "fetch failed"; the socket's reason is in its cause.
       const why =
         e.name === 'TimeoutError'
           ? `no answer within ${formatDuration(timeoutMs)}`
-          : (e.cause?.code ?? oneLine(e.message, 120));
+          : (e.cause?.code ??
+            e.cause?.errors?.[0]?.code ??
+            oneLine(e.cause?.message ?? e.message, 120));
       return { next: 'retry', why };
     }
     // The body is not needed; reading it frees the connection for the next delivery.
