@@ -101,7 +101,7 @@ describe('checkWebhooks', () => {
       }),
     );
     expect(() => checkWebhooks([{ url: 'ftp://u:p@example.test/x' }])).toThrow(
-      'webhooks: ftp://example.test/x is not an http(s) URL',
+      'webhooks: a ftp URL cannot be a webhook (http or https only)',
     );
     expect(() => checkWebhooks([{ url: 'https://x.test', secret: '' }])).toThrow(/secret/);
   });

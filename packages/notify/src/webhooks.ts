@@ -60,7 +60,7 @@ export function checkWebhooks(specs: readonly WebhookSpec[], where = 'webhooks')
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new NotifyError(
         'E_INVALID_WEBHOOK',
-        `${where}: ${webhookLabel(url)} is not an http(s) URL`,
+        `${where}: a ${url.protocol.slice(0, -1)} URL cannot be a webhook (http or https only)`,
       );
     }
     if (spec.secret !== undefined && (typeof spec.secret !== 'string' || spec.secret === '')) {
