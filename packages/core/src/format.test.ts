@@ -9,6 +9,7 @@ import {
   formatPercent,
   formatTokens,
   oneLine,
+  reasonLine,
   tailLines,
   UNKNOWN,
 } from './format.js';
@@ -104,5 +105,15 @@ describe('small helpers', () => {
     expect(firstLine(null)).toBe('');
     expect(oneLine('a\n\tb   c', 4)).toBe('a b…');
     expect(tailLines('a\n\nb\r\nc\n', 2)).toBe('b\nc');
+  });
+});
+
+describe('reasonLine', () => {
+  it('keeps the first non-empty line without the worker prefix', () => {
+    expect(reasonLine('F1', '\nTask F1: "claude" exited with code 3.\nLast lines')).toBe(
+      '"claude" exited with code 3.',
+    );
+    expect(reasonLine('F1', 'Task F2: other')).toBe('Task F2: other');
+    expect(reasonLine('F1', null)).toBe('');
   });
 });
