@@ -147,25 +147,22 @@ export const RUN_OPTIONS: Record<string, OptionSpec> = {
     type: 'string',
     multiple: true,
     valueName: 'event=template',
-    description:
-      "run a command on an event, e.g. 'task:failed=notify-me {id}' (no shell; event JSON on stdin; repeatable; * = every event)",
+    description: "run a command on an event: 'task:failed=notify-me {id}' (no shell; repeatable)",
   },
   'hook-timeout': {
     type: 'string',
     valueName: 'duration',
-    description:
-      'stop a hook running longer than this; also the wait for hooks at the end (default 30s)',
+    description: 'stop a hook running longer (default 30s); also the wait for hooks at the end',
   },
   webhook: {
     type: 'string',
     multiple: true,
     valueName: 'url',
-    description:
-      'POST every event as JSON to this URL (signed with NOVA_WEBHOOK_SECRET if set; repeatable)',
+    description: 'POST each event as JSON here (repeatable; NOVA_WEBHOOK_SECRET signs it)',
   },
   notify: {
     type: 'boolean',
-    description: 'desktop notification when a task fails, the run pauses and when it ends',
+    description: 'desktop notification on a failure, a pause and the end of the run',
   },
   dashboard: { type: 'boolean', description: 'serve the dashboard during the run' },
   port: {
