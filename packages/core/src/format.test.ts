@@ -12,6 +12,7 @@ import {
   formatPercent,
   formatTokens,
   oneLine,
+  reasonLine,
   tailLines,
   UNKNOWN,
 } from './format.js';
@@ -138,5 +139,15 @@ describe('formatClock and formatPause', () => {
       'Paused until 14:05 (in 0ms): usage limit reported by API-03',
     );
     expect(formatPauseDetail({ until: 'later', reason: 'r' }, now)).toBe('until later: r');
+  });
+});
+
+describe('reasonLine', () => {
+  it('keeps the first non-empty line without the worker prefix', () => {
+    expect(reasonLine('F1', '\nTask F1: "claude" exited with code 3.\nLast lines')).toBe(
+      '"claude" exited with code 3.',
+    );
+    expect(reasonLine('F1', 'Task F2: other')).toBe('Task F2: other');
+    expect(reasonLine('F1', null)).toBe('');
   });
 });

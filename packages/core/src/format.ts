@@ -152,3 +152,13 @@ export function formatPauseDetail(
 export function formatPause(pause: { until: string; reason: string }, now: number = Date.now()) {
   return `Paused ${formatPauseDetail(pause, now)}`;
 }
+
+/**
+ * The first line of a task's failure reason, without the worker's `Task <id>: ` prefix (the task
+ * is named beside it wherever the reason is shown).
+ */
+export function reasonLine(id: string, error: string | null | undefined): string {
+  const line = firstLine(error);
+  const prefix = `Task ${id}: `;
+  return line.startsWith(prefix) ? line.slice(prefix.length) : line;
+}

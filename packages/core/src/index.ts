@@ -17,6 +17,7 @@ export {
   formatPercent,
   formatTokens,
   oneLine,
+  reasonLine,
   tailLines,
   UNKNOWN,
 } from './format.js';
@@ -24,6 +25,7 @@ export { earlierLogFileName, logFileName } from './log-file-name.js';
 export { RUN_OUTCOMES, type RunOutcome } from './run-outcome.js';
 export { splitCommand } from './split-command.js';
 export { isTaskId, TASK_ID_PATTERN, TASK_ID_PATTERN_TEXT } from './task-id.js';
+export { expandTemplate, expandText, type TemplateValues } from './template.js';
 export type { TokenUsage } from './token-usage.js';
 export {
   addUsage,

@@ -71,7 +71,7 @@ export interface WorkspaceInfo {
 }
 
 /** Values for the argv/stdin template placeholders (`{id}`, `{name}`, ...). */
-export type TemplateValues = Readonly<Record<string, string>>;
+export type { TemplateValues } from '@program-nova/core';
 
 /** Input of `buildPrompt`. */
 export interface PromptInput {

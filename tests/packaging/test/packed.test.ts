@@ -36,6 +36,7 @@ it('finds the publishable packages', () => {
     expect.arrayContaining([
       '@program-nova/cli',
       '@program-nova/core',
+      '@program-nova/notify',
       '@program-nova/orchestrator',
       '@program-nova/parser',
       '@program-nova/state',

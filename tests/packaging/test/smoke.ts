@@ -60,6 +60,19 @@ export const RUN: Record<string, string> = {
     const r = await o.run({ checkInterval: 50 });
     if (r.outcome !== 'completed') throw new Error(r.outcome);
     console.log('ok');`,
+  '@program-nova/notify': `
+    import { readFileSync } from 'node:fs';
+    import { createNotifier } from '@program-nova/notify';
+    const warnings = [];
+    const n = createNotifier({
+      hooks: [{ event: 'task:failed', command: [process.execPath, '-e', 'process.stdin.pipe(process.stdout)'] },
+              { event: '*', command: [process.execPath, '-e', "require('node:fs').appendFileSync('got', '{id}')"] }],
+      onWarning: (w) => warnings.push(w),
+    });
+    n.send({ type: 'task:failed', at: new Date().toISOString(), run: { project: 'P', state: 's' }, id: 'A' });
+    await n.flush();
+    if (warnings.length || readFileSync('got', 'utf8') !== 'A') throw new Error('notify');
+    console.log('ok');`,
 };
 
 /** TypeScript a user would write against each library (type-checked, not run). */
@@ -103,4 +116,12 @@ export const TYPED: Record<string, string> = {
     const r: Promise<RunResult> = o.run();
     const ex: Executor = o.executor;
     export { r, ex };`,
+  '@program-nova/notify': `
+    import { createNotifier, type NotifyEvent, NotifyError } from '@program-nova/notify';
+    const n = createNotifier({ webhooks: [{ url: 'https://x.test' }], onWarning: (w) => w.code });
+    const e: NotifyEvent = { type: 'run:started', at: '', run: { project: 'P', state: 's' } };
+    n.send(e);
+    const done: Promise<void> = n.flush();
+    const isErr = (x: unknown): x is NotifyError => x instanceof NotifyError;
+    export { done, isErr };`,
 };

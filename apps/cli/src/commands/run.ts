@@ -17,6 +17,12 @@ export const runCommand: Command = {
     '--worker-cmd takes any argv template with {id} {name} {description} {branch} {group}',
     '{project} {model} {prompt}, split into arguments without a shell.',
     'Settings may also come from nova.config.json beside the plan (flags win).',
+    '--on <event>=<template> runs a command on an event (run:started, task:started,',
+    'task:completed, task:failed, task:retrying, task:interrupted, task:blocked, milestone,',
+    'run:paused, warning, run:finished, or * for all), without a shell, the event as one line of',
+    'JSON on stdin, {event} {id} {name} {status} {error} {project} {state} substituted;',
+    '--webhook <url> POSTs each event as JSON (signed when NOVA_WEBHOOK_SECRET is set); --notify',
+    'shows desktop notifications. None of them changes the exit code.',
     'With --dashboard the page stays up after the run (until Ctrl-C on a terminal, else 30 s:',
     'NOVA_DASHBOARD_GRACE); off loopback (--host) it needs a token, printed in its URL.',
     'Exit: 0 all done, 1 tasks failed or blocked, 2 invalid input or state locked, 130 Ctrl-C.',
@@ -26,13 +32,14 @@ export const runCommand: Command = {
     'nova run plan/CASCADE.md --max-workers 5 --retries 1 --timeout 30m',
     'nova run --agent simulated --dashboard',
     "nova run --worker-cmd 'my-agent --task {id} --model {model}' --fail-fast --max-cost 20",
+    "nova run --on 'task:failed=notify-me {id} {error}' --webhook https://example.com/nova --notify",
   ],
   options: RUN_OPTIONS,
   maxPositionals: 1,
   async run(ctx) {
     const plan = planPath(ctx);
     const { config } = await loadConfig(plan);
-    const settings = resolveRunSettings(ctx.values, plan, config, ctx.cwd);
+    const settings = resolveRunSettings(ctx.values, plan, config, ctx.cwd, 'run', ctx.env);
     return runPlan(ctx, settings);
   },
 };

@@ -5,6 +5,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import {
+  checkEventName,
+  checkWebhooks,
+  type HookSpec,
+  NotifyError,
+  type WebhookSpec,
+} from '@program-nova/notify';
 import { CliError } from './cli-error.js';
 
 export interface NovaConfig {
@@ -29,9 +36,24 @@ export interface NovaConfig {
   verify?: string | string[];
   token?: string;
   allowHost?: string[];
+  /** `{ "task:failed": "command {id}" | ["argv", ...] }`, as a list. */
+  hooks?: HookSpec[];
+  webhooks?: WebhookSpec[];
+  notify?: boolean;
+  hookTimeout?: string | number;
 }
 
-type Kind = 'string' | 'strings' | 'number' | 'boolean' | 'path' | 'command' | 'duration' | 'size';
+type Kind =
+  | 'string'
+  | 'strings'
+  | 'number'
+  | 'boolean'
+  | 'path'
+  | 'command'
+  | 'duration'
+  | 'size'
+  | 'hooks'
+  | 'webhooks';
 
 const KEYS: Record<keyof NovaConfig, Kind> = {
   state: 'path',
@@ -55,6 +77,10 @@ const KEYS: Record<keyof NovaConfig, Kind> = {
   verify: 'command',
   token: 'string',
   allowHost: 'strings',
+  hooks: 'hooks',
+  webhooks: 'webhooks',
+  notify: 'boolean',
+  hookTimeout: 'duration',
 };
 
 export const CONFIG_FILE = 'nova.config.json';
@@ -137,7 +163,86 @@ export async function loadConfig(
           throw bad('a command string or an array of arguments');
         config[key] = value;
         break;
+      case 'hooks':
+        config[key] = readHooks(file, value);
+        break;
+      case 'webhooks':
+        config[key] = readWebhooks(file, value);
+        break;
     }
   }
   return { file, config: config as NovaConfig };
+}
+
+const isCommand = (v: unknown) =>
+  (typeof v === 'string' && v.trim() !== '') ||
+  (Array.isArray(v) && v.length > 0 && v.every((a) => typeof a === 'string') && v[0] !== '');
+
+/** A notify package error about the file's content, as the CLI's error naming the file. */
+function fileError(error: unknown): never {
+  if (error instanceof NotifyError) {
+    throw new CliError('E_INVALID_INPUT', error.message, { cause: error });
+  }
+  throw error;
+}
+
+function readHooks(file: string, value: unknown): HookSpec[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CliError(
+      'E_INVALID_INPUT',
+      `${file}: "hooks" must be an object of event names to commands`,
+    );
+  }
+  return Object.entries(value).map(([event, command]) => {
+    try {
+      checkEventName(event, `${file}: hooks`);
+    } catch (error) {
+      fileError(error);
+    }
+    if (!isCommand(command)) {
+      throw new CliError(
+        'E_INVALID_INPUT',
+        `${file}: hooks: "${event}" must be a command string or an array of arguments`,
+      );
+    }
+    return { event, command: command as string | string[] };
+  });
+}
+
+const WEBHOOK_KEYS = ['url', 'events', 'secret'];
+
+function readWebhooks(file: string, value: unknown): WebhookSpec[] {
+  const bad = (what: string) => new CliError('E_INVALID_INPUT', `${file}: webhooks: ${what}`);
+  if (!Array.isArray(value)) throw bad('must be an array of { url, events?, secret? }');
+  const specs = value.map((w, i): WebhookSpec => {
+    if (typeof w !== 'object' || w === null || Array.isArray(w)) {
+      throw bad(`entry ${i + 1} must be an object { url, events?, secret? }`);
+    }
+    const entry = w as Record<string, unknown>;
+    const unknown = Object.keys(entry).find((k) => !WEBHOOK_KEYS.includes(k));
+    if (unknown !== undefined) {
+      throw bad(`entry ${i + 1}: unknown key "${unknown}" (known: ${WEBHOOK_KEYS.join(', ')})`);
+    }
+    if (typeof entry.url !== 'string') throw bad(`entry ${i + 1} needs a "url" string`);
+    if (
+      entry.events !== undefined &&
+      !(Array.isArray(entry.events) && entry.events.every((e) => typeof e === 'string'))
+    ) {
+      throw bad(`entry ${i + 1}: "events" must be an array of event names`);
+    }
+    if (entry.secret !== undefined && (typeof entry.secret !== 'string' || entry.secret === '')) {
+      throw bad(`entry ${i + 1}: "secret" must be a non-empty string`);
+    }
+    return {
+      url: entry.url,
+      ...(entry.events !== undefined ? { events: entry.events as string[] } : {}),
+      ...(entry.secret !== undefined ? { secret: entry.secret as string } : {}),
+    };
+  });
+  try {
+    checkWebhooks(specs, `${file}: webhooks`);
+  } catch (error) {
+    fileError(error);
+  }
+  return specs;
 }

@@ -4,7 +4,13 @@
  * comes from @program-nova/state's derivations (the dashboard uses the same ones).
  */
 
-import { formatCost, formatDuration, formatTokens, totalTokens } from '@program-nova/core';
+import {
+  formatCost,
+  formatDuration,
+  formatTokens,
+  reasonLine,
+  totalTokens,
+} from '@program-nova/core';
 import {
   blockedBy,
   type CascadeState,
@@ -13,7 +19,6 @@ import {
   type StatusSummary,
 } from '@program-nova/state';
 import type { Colors } from '../core/colors.js';
-import { reasonLine } from '../core/format.js';
 import { terminalText } from '../core/terminal-text.js';
 
 export interface FailedTask {

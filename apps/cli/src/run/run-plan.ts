@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { formatCost, formatDuration } from '@program-nova/core';
 import { ensureDirectory } from '@program-nova/core/node';
+import { type Notifier, NotifyError, type NotifyWarning } from '@program-nova/notify';
 import { Orchestrator, type RunResult, type WarningEvent } from '@program-nova/orchestrator';
 import { parseCascadeFile } from '@program-nova/parser';
 import { rollup } from '@program-nova/state';
@@ -19,6 +20,7 @@ import { diagnosticLines } from '../render/diagnostic-lines.js';
 import { blockedLines, countsLine, failureLines, usageLine } from '../render/state-report.js';
 import { keepHeapTight } from './heap.js';
 import { openRunDashboard, type RunDashboard } from './run-dashboard.js';
+import { notifierLine, openRunNotifier } from './run-notify.js';
 import { checkWorkerCommand, type RunSettings } from './settings.js';
 import { createRunView, type RunView } from './view/index.js';
 import { chooseWorkspace, resultLines, workLines, workspaceNotes } from './workspace-mode.js';
@@ -105,6 +107,28 @@ async function runPlanWith(
     env: workerEnv,
     workerHost,
   });
+  // The notifier's warnings go where the run's own go: straight to stderr until the view exists,
+  // then through it (a live view redraws below them), and straight again once it stopped.
+  const sayDirect = (w: NotifyWarning) =>
+    ctx.stderr.write(
+      `nova: ${ctx.colors.stderr.yellow('warning')}: ${terminalText(`${w.code}: ${w.message}`)}\n`,
+    );
+  let sayNotify = sayDirect;
+  let notifier: Notifier | null;
+  try {
+    // Subscribed before init(): warnings of the start-up are events too.
+    notifier = openRunNotifier(
+      orchestrator,
+      settings.notify,
+      { project: cascade.projectName, state: orchestrator.stateFile },
+      { cwd: ctx.cwd, env: ctx.env, onWarning: (w) => sayNotify(w) },
+    );
+  } catch (error) {
+    if (error instanceof NotifyError) {
+      throw new CliError('E_INVALID_INPUT', error.message, { cause: error });
+    }
+    throw error;
+  }
   // Ctrl-C from here on stops the run cleanly (a second one kills at once).
   const disposeSignals = orchestrator.handleSignals();
   let server: RunDashboard | null = null;
@@ -141,10 +165,13 @@ async function runPlanWith(
       });
     }
     view = await createRunView(orchestrator, ctx.stdout, ctx.stderr, c, ctx.colors.stderr);
+    const shown = view;
+    sayNotify = (w) => shown.warning(`${w.code}: ${w.message}`);
     for (const line of options.intro ?? []) view.note(line);
     view.note(
       `${c.bold(project)}: ${cascade.tasks.length} tasks, ${settings.maxWorkers} workers, state ${terminalText(orchestrator.stateFile)}`,
     );
+    if (notifier) view.note(notifierLine(notifier));
     const { notes, warnings } = workspaceNotes(workspace, orchestrator.state, c);
     for (const line of notes) view.note(line);
     for (const w of warnings) {
@@ -154,12 +181,15 @@ async function runPlanWith(
     result = await orchestrator.run();
   } catch (error) {
     view?.stop();
+    sayNotify = sayDirect;
     await server?.close();
     await orchestrator.close().catch(() => {});
     disposeSignals();
+    await notifier?.flush();
     throw error;
   }
   view.stop();
+  sayNotify = sayDirect;
   disposeSignals();
 
   const state = orchestrator.state;
@@ -191,6 +221,8 @@ async function runPlanWith(
           : EXIT.tasksFailed;
   // Every task completed, but their work could not be merged into one result branch.
   const exitCode = code === EXIT.ok && result.resultError ? EXIT.tasksFailed : code;
+  // Queued hooks and webhooks get a bounded wait; what they do never changes the exit code.
+  await notifier?.flush();
   await server?.finish(exitCode, options.keepServing ?? true);
   return exitCode;
 }

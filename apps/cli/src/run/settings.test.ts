@@ -167,3 +167,88 @@ describe('loadConfig (nova.config.json)', () => {
     await expect(loadConfig(join(sub, 'CASCADE.md'))).rejects.toThrow(/expected a JSON object/);
   });
 });
+
+describe('notifications', () => {
+  it('config hooks come first, --on flags add to them; NOVA_WEBHOOK_SECRET signs webhooks without their own', () => {
+    const s = resolveRunSettings(
+      {
+        on: ['task:failed=notify-me {id}', '*=log {event}'],
+        webhook: ['https://flag.test/h'],
+        notify: true,
+        'hook-timeout': '5s',
+      },
+      plan,
+      {
+        hooks: [{ event: 'run:finished', command: ['done', '{status}'] }],
+        webhooks: [{ url: 'https://config.test/h', secret: 'own' }],
+      },
+      '/work',
+      'run',
+      { NOVA_WEBHOOK_SECRET: 'env' },
+    );
+    expect(s.notify).toEqual({
+      hooks: [
+        { event: 'run:finished', command: ['done', '{status}'] },
+        { event: 'task:failed', command: 'notify-me {id}' },
+        { event: '*', command: 'log {event}' },
+      ],
+      webhooks: [
+        { url: 'https://config.test/h', secret: 'own' },
+        { url: 'https://flag.test/h', secret: 'env' },
+      ],
+      desktop: true,
+      hookTimeoutMs: 5000,
+    });
+    expect(resolveRunSettings({}, plan, {}, '/work').notify).toEqual({
+      hooks: [],
+      webhooks: [],
+      desktop: false,
+      hookTimeoutMs: undefined,
+    });
+  });
+
+  it('bad --on, --webhook and --hook-timeout values are usage errors naming the flag', () => {
+    const bad = (values: Record<string, unknown>) => {
+      try {
+        resolveRunSettings(values as never, plan, {}, '/work');
+      } catch (error) {
+        expect(error).toBeInstanceOf(CliError);
+        return (error as CliError).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(bad({ on: ['task:failed'] })).toMatch(/^--on must be <event>=<command>/);
+    expect(bad({ on: ['tsk:failed=x'] })).toBe(
+      '--on: unknown event "tsk:failed" (did you mean "task:failed"?)',
+    );
+    expect(bad({ on: ["task:failed=say 'x"] })).toMatch(/unbalanced ' quote/);
+    expect(bad({ webhook: ['not a url'] })).toBe('--webhook: "not a url" is not a URL');
+    expect(bad({ 'hook-timeout': 'none' })).toMatch(/^--hook-timeout must be a duration/);
+  });
+
+  it('nova.config.json: hooks and webhooks are checked, naming the file', async () => {
+    const sub = mkdtempSync(join(dir, 'cfg-'));
+    const file = join(sub, 'nova.config.json');
+    const load = async (doc: unknown) => {
+      writeFileSync(file, JSON.stringify(doc));
+      return loadConfig(join(sub, 'CASCADE.md'));
+    };
+    expect(
+      (await load({ hooks: { 'task:failed': 'x {id}' }, webhooks: [{ url: 'http://h.test' }] }))
+        .config,
+    ).toEqual({
+      hooks: [{ event: 'task:failed', command: 'x {id}' }],
+      webhooks: [{ url: 'http://h.test' }],
+    });
+    await expect(load({ hooks: ['x'] })).rejects.toThrow(`${file}: "hooks" must be an object`);
+    await expect(load({ hooks: { 'task:failed': 3 } })).rejects.toThrow(
+      `${file}: hooks: "task:failed" must be a command string or an array of arguments`,
+    );
+    await expect(load({ webhooks: [{ url: 'http://h.test', event: ['x'] }] })).rejects.toThrow(
+      `${file}: webhooks: entry 1: unknown key "event" (known: url, events, secret)`,
+    );
+    await expect(load({ webhooks: [{ url: 'http://h.test', secret: 1 }] })).rejects.toThrow(
+      /"secret" must be a non-empty string/,
+    );
+  });
+});

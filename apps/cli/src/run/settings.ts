@@ -7,6 +7,14 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { splitCommand } from '@program-nova/core';
 import { findExecutable } from '@program-nova/core/node';
+import {
+  checkHooks,
+  checkWebhooks,
+  type HookSpec,
+  NOTIFY_EVENTS,
+  NotifyError,
+  type WebhookSpec,
+} from '@program-nova/notify';
 import { parseTimeout } from '@program-nova/parser';
 import { DEFAULT_COMMAND } from '@program-nova/worker';
 import { CliError } from '../core/cli-error.js';
@@ -51,6 +59,16 @@ export interface RunSettings {
   token?: string | undefined;
   /** More Host names the dashboard answers (reverse proxies). */
   allowHosts?: string[] | undefined;
+  /** Hooks, webhooks, desktop notifications (none when absent). */
+  notify?: NotifySettings | undefined;
+}
+
+export interface NotifySettings {
+  hooks: HookSpec[];
+  webhooks: WebhookSpec[];
+  desktop: boolean;
+  /** Per hook run and the wait for hooks at the end; undefined: the notify default (30 s). */
+  hookTimeoutMs: number | undefined;
 }
 
 export const WORKSPACE_MODES = ['worktree', 'shared'] as const;
@@ -131,6 +149,27 @@ export const RUN_OPTIONS: Record<string, OptionSpec> = {
   replan: {
     type: 'boolean',
     description: 'run this plan on a state written for a plan of another name',
+  },
+  on: {
+    type: 'string',
+    multiple: true,
+    valueName: 'event=template',
+    description: "run a command on an event: 'task:failed=notify-me {id}' (no shell; repeatable)",
+  },
+  'hook-timeout': {
+    type: 'string',
+    valueName: 'duration',
+    description: 'stop a hook running longer (default 30s); also the wait for hooks at the end',
+  },
+  webhook: {
+    type: 'string',
+    multiple: true,
+    valueName: 'url',
+    description: 'POST each event as JSON here (repeatable; NOVA_WEBHOOK_SECRET signs it)',
+  },
+  notify: {
+    type: 'boolean',
+    description: 'desktop notification on a failure, a pause and the end of the run',
   },
   dashboard: { type: 'boolean', description: 'serve the dashboard during the run' },
   port: {
@@ -260,12 +299,77 @@ function commandArgv(
   return argv;
 }
 
+/** `--on event=template` flags as hooks. */
+function onFlags(values: OptionValues, command: string): HookSpec[] {
+  const flags = (values.on as string[] | undefined) ?? [];
+  return flags.map((flag) => {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) {
+      throw new CliError(
+        'E_USAGE',
+        `--on must be <event>=<command>, e.g. 'task:failed=notify-me {id}', got "${flag}" (events: ${NOTIFY_EVENTS.join(', ')}, *)`,
+        { command },
+      );
+    }
+    return { event: flag.slice(0, eq).trim(), command: flag.slice(eq + 1) };
+  });
+}
+
+/**
+ * Hooks (config, then --on flags: flags add), webhooks (config, then --webhook; a webhook with no
+ * secret of its own takes NOVA_WEBHOOK_SECRET) and desktop notifications.
+ */
+function notifySettings(
+  values: OptionValues,
+  config: NovaConfig,
+  env: NodeJS.ProcessEnv,
+  command: string,
+): NotifySettings {
+  const flagHooks = onFlags(values, command);
+  const flagWebhooks: WebhookSpec[] = ((values.webhook as string[] | undefined) ?? []).map(
+    (url) => ({ url }),
+  );
+  try {
+    checkHooks(flagHooks, '--on');
+    checkWebhooks(flagWebhooks, '--webhook');
+  } catch (error) {
+    if (error instanceof NotifyError) {
+      throw new CliError('E_USAGE', error.message, { command, cause: error });
+    }
+    throw error;
+  }
+  const secret = env.NOVA_WEBHOOK_SECRET ? env.NOVA_WEBHOOK_SECRET : undefined;
+  const webhooks = [...(config.webhooks ?? []), ...flagWebhooks].map((w) =>
+    w.secret === undefined && secret !== undefined ? { ...w, secret } : w,
+  );
+  const timeoutText = str(values, 'hook-timeout') ?? config.hookTimeout;
+  let hookTimeoutMs: number | undefined;
+  if (timeoutText !== undefined) {
+    const read = parseTimeout(String(timeoutText));
+    if (!read.ok || read.value === undefined || read.value === null || read.value <= 0) {
+      throw new CliError(
+        'E_USAGE',
+        `--hook-timeout must be a duration such as 10s or 2m, got "${timeoutText}"`,
+        { command },
+      );
+    }
+    hookTimeoutMs = read.value;
+  }
+  return {
+    hooks: [...(config.hooks ?? []), ...flagHooks],
+    webhooks,
+    desktop: values.notify === true || config.notify === true,
+    hookTimeoutMs,
+  };
+}
+
 export function resolveRunSettings(
   values: OptionValues,
   planFile: string,
   config: NovaConfig,
   cwd: string,
   command = 'run',
+  env: NodeJS.ProcessEnv = {},
 ): RunSettings {
   const fromCwd = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p));
 
@@ -366,6 +470,7 @@ export function resolveRunSettings(
     ),
     token: str(values, 'token') ?? config.token,
     allowHosts: (values['allow-host'] as string[] | undefined) ?? config.allowHost,
+    notify: notifySettings(values, config, env, command),
   };
 }
 

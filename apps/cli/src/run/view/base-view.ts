@@ -10,18 +10,20 @@ import {
   formatDuration,
   formatPauseDetail,
   formatTokens,
+  reasonLine,
   totalTokens,
 } from '@program-nova/core';
 import type { Orchestrator } from '@program-nova/orchestrator';
 import { summarize, type TokenUsage } from '@program-nova/state';
 import type { Colors } from '../../core/colors.js';
 import type { Writer } from '../../core/command.js';
-import { reasonLine } from '../../core/format.js';
 import { terminalText } from '../../core/terminal-text.js';
 
 export interface RunView {
   /** A permanent line (e.g. the dashboard URL), printed above any live block. */
   note(line: string): void;
+  /** A warning from outside the orchestrator (e.g. a hook that failed), said like its own. */
+  warning(message: string): void;
   /** Stops redrawing and leaves the last frame on screen. */
   stop(): void;
 }
@@ -141,6 +143,10 @@ export abstract class BaseView implements RunView {
 
   protected progressText(): string {
     return `[${this.completed}/${this.totalTasks}]`;
+  }
+
+  warning(message: string): void {
+    this.warn(`nova: ${this.ce.yellow('warning')}: ${terminalText(message)}`);
   }
 
   abstract note(line: string): void;
