@@ -30,7 +30,15 @@ describe('eventText', () => {
     expect(eventText(event('run:finished', { ok: true, summary: { totalTasks: 5 } }))).toBe(
       '🎉 Run done: all 5 tasks completed (todo-api)',
     );
-    expect(eventText(event('run:resumed'))).toBe('ℹ️ run:resumed (todo-api)');
+    expect(eventText(event('run:resumed'))).toBe('▶️ Run resumed: new tasks start again (todo-api)');
+    // A type this version does not know still gets a line, never an error.
+    expect(eventText(event('run:someday'))).toBe('ℹ️ run:someday (todo-api)');
+    const until = new Date(Date.now() + 12 * 60_000).toISOString();
+    expect(
+      eventText(event('run:paused', { until, reason: 'usage limit reported by API-03' })),
+    ).toMatch(
+      /^⏸️ Run paused until \d\d:\d\d(:\d\d)? \(in 1[12]m( \d+s)?\): usage limit reported by API-03 \(todo-api\)$/,
+    );
   });
 
   it('desktop text: a title and a body', () => {
