@@ -32,7 +32,7 @@ export const runCommand: Command = {
   async run(ctx) {
     const plan = planPath(ctx);
     const { config } = await loadConfig(plan);
-    const settings = resolveRunSettings(ctx.values, plan, config, ctx.cwd);
+    const settings = resolveRunSettings(ctx.values, plan, config, ctx.cwd, 'run', ctx.env);
     return runPlan(ctx, settings);
   },
 };

@@ -37,7 +37,7 @@ export const statusCommand: Command = {
     'last run ended, the latest plan change, tasks removed from the plan (their spend is in the',
     'totals), completed tasks whose plan entry changed since they ran, logs that could not be',
     'written whole, and the latest warnings.',
-    '--json prints { stateFile, project, runActive, summary, rollup, running, failed, blocked,\nmilestones, removed, changedSinceRun, planChanges, warnings, workspace, work } (runActive: whether the recorded\nrun is alive; null when none is recorded).',
+    '--json prints { stateFile, project, runActive, summary, rollup, running, failed, blocked,\nmilestones, removed, changedSinceRun, planChanges, warnings, workspace, work, runners } (runActive: whether the\nrecorded run is alive; null when none is recorded; runners: the `nova worker` (host, pid) that ran the latest\nattempt of each task, with --executor bullmq).',
     'Exit: 0 when the state could be read, 2 when it is missing or unreadable.',
   ].join('\n'),
   examples: ['nova status', 'nova status --state runs/today.json --json | jq .summary'],
@@ -68,6 +68,9 @@ export const statusCommand: Command = {
         work: Object.entries(state.tasks)
           .filter(([, t]) => t.git)
           .map(([id, t]) => ({ id, ...t.git! })),
+        runners: Object.entries(state.tasks)
+          .filter(([, t]) => t.runner)
+          .map(([id, t]) => ({ id, host: t.runner!.host, pid: t.runner!.pid })),
       };
       ctx.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
       return EXIT.ok;

@@ -28,6 +28,8 @@ export interface NovaConfig {
   verify?: string | string[];
   token?: string;
   allowHost?: string[];
+  executor?: string;
+  redis?: string;
 }
 
 type Kind = 'string' | 'strings' | 'number' | 'boolean' | 'path' | 'command' | 'duration' | 'size';
@@ -53,6 +55,8 @@ const KEYS: Record<keyof NovaConfig, Kind> = {
   verify: 'command',
   token: 'string',
   allowHost: 'strings',
+  executor: 'string',
+  redis: 'string',
 };
 
 export const CONFIG_FILE = 'nova.config.json';
