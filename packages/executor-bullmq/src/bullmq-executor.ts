@@ -27,6 +27,7 @@ import { JOB_NAME, type JobProgress, jobDataOf, jobIdOf, outcomeFromWire } from 
 import { DEFAULT_PREFIX, type NovaKeys, novaKeys } from './keys.js';
 import { LogSink } from './log-sink.js';
 import { parseRedisUrl, type RedisTarget } from './redis-url.js';
+import { runnerOfName, sameRunner } from './runner.js';
 
 export interface BullmqExecutorOptions {
   /** redis:// or rediss:// URL (a password in it is never shown). */
@@ -55,6 +56,8 @@ export class BullmqExecutor implements Executor {
   readonly #redis: Redis;
   readonly #reader: Redis;
   readonly #executions = new Map<string, RemoteExecution>();
+  /** Jobs being removed once their outcome was recorded. */
+  readonly #removals = new Map<string, Promise<void>>();
   readonly #timer: NodeJS.Timeout;
   #closed = false;
   #reading: Promise<void>;
@@ -141,6 +144,7 @@ export class BullmqExecutor implements Executor {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
+    await Promise.all(this.#removals.values());
     this.#reader.disconnect();
     await this.#reading.catch(() => {});
     await Promise.allSettled([this.#events.close(), this.queue.close(), this.#redis.quit()]);
@@ -153,6 +157,17 @@ export class BullmqExecutor implements Executor {
   /** @internal */
   get redis(): Redis {
     return this.#redis;
+  }
+  /** @internal */
+  removing(jobId: string, done: Promise<void>): void {
+    this.#removals.set(jobId, done);
+    void done.then(() => {
+      if (this.#removals.get(jobId) === done) this.#removals.delete(jobId);
+    });
+  }
+  /** @internal */
+  removal(jobId: string): Promise<void> {
+    return this.#removals.get(jobId) ?? Promise.resolve();
   }
   /** @internal */
   forget(jobId: string, execution: RemoteExecution): void {
@@ -217,6 +232,7 @@ class RemoteExecution implements Execution {
   readonly #events = new EventEmitter();
   #resolve!: (o: ExecutionOutcome) => void;
   #settled = false;
+  #taken = false;
   #enqueued = false;
   #stopping: Promise<void> | null = null;
   #model: string | null = null;
@@ -249,6 +265,8 @@ class RemoteExecution implements Execution {
   /** Queues the job, or follows the one already there (a restarted or requeued attempt). */
   async begin(data: ReturnType<typeof jobDataOf>, priority: number): Promise<void> {
     try {
+      // The same attempt again right after its outcome (an interruption): its old job goes first.
+      await this.#x.removal(this.jobId);
       const existing = await this.#x.queue.getJob(this.jobId);
       if (existing) {
         this.#enqueued = true;
@@ -284,18 +302,38 @@ class RemoteExecution implements Execution {
 
   async #look(job: Job): Promise<void> {
     const state = await job.getState();
-    if (job.progress && typeof job.progress === 'object')
-      this.progress(job.progress as JobProgress);
-    if (state === 'completed') this.finished(outcomeFromWire(job.returnvalue));
-    else if (state === 'failed') this.failedInQueue(job.failedReason);
-    else if (state !== 'active' && this.runner !== null) this.stalled();
+    if (state === 'completed') return this.finished(outcomeFromWire(job.returnvalue));
+    if (state === 'failed') return this.failedInQueue(job.failedReason);
+    if (state !== 'active') {
+      // Back in the queue after a worker took it: that worker was lost.
+      if (this.runner !== null) this.stalled();
+      return;
+    }
+    // Who holds it now is what BullMQ recorded at the take; the progress may be a lost worker's.
+    const holder = runnerOfName(job.processedBy);
+    if (holder) this.#holder(holder);
+    if (job.progress && typeof job.progress === 'object' && holder) {
+      const p = job.progress as JobProgress;
+      if (p.runner && sameRunner(p.runner, holder)) this.progress(p);
+    }
+  }
+
+  /** The worker holding the job; a different one than before means the first was lost. */
+  #holder(runner: { host: string; pid: number }): void {
+    if (this.#settled) return;
+    if (this.runner === null) {
+      this.runner = { host: runner.host, pid: runner.pid };
+      this.#events.emit('started');
+    } else if (!sameRunner(this.runner, runner)) {
+      this.stalled();
+    }
   }
 
   progress(p: JobProgress): void {
     if (this.#settled || !p || typeof p !== 'object') return;
-    if (p.runner && this.runner === null) {
-      this.runner = { host: String(p.runner.host), pid: Number(p.runner.pid) };
-      this.#events.emit('started');
+    if (p.runner) {
+      this.#holder({ host: String(p.runner.host), pid: Number(p.runner.pid) });
+      if (this.#settled) return;
     }
     if (p.model && p.model !== this.#model) {
       this.#model = p.model;
@@ -356,29 +394,41 @@ class RemoteExecution implements Execution {
   }
 
   /**
-   * Records the outcome once. A terminal outcome (taken) removes the job and its output stream
-   * first, so a job left in Redis always means an outcome not yet taken.
+   * Hands the outcome over once. A terminal outcome (`taken`) stays in Redis until the orchestrator
+   * has recorded it (acknowledge): a job left in Redis is an outcome not yet recorded.
    */
   #finish(outcome: ExecutionOutcome, taken: boolean): void {
     if (this.#settled) return;
     this.#settled = true;
+    this.#taken = taken;
     const durationMs = outcome.durationMs || Date.now() - this.#startedAt;
     const finalOutcome = { ...outcome, durationMs };
     void (async () => {
-      if (taken) {
-        await this.#drainLog();
-        await this.#x.queue.remove(this.jobId).catch(() => {});
-        await this.#x.redis
-          .multi()
-          .del(this.#x.keys.log(this.jobId))
-          .srem(this.#x.keys.cancelSet, this.jobId)
-          .exec()
-          .catch(() => {});
-      }
+      if (taken) await this.#drainLog();
       this.#log.close();
       this.#x.forget(this.jobId, this);
       this.#resolve(finalOutcome);
     })();
+  }
+
+  acknowledge(): void {
+    if (!this.#taken) return;
+    this.#taken = false;
+    const removal = this.#x.queue
+      .remove(this.jobId)
+      .catch(() => 0)
+      .then(() =>
+        this.#x.redis
+          .multi()
+          .del(this.#x.keys.log(this.jobId))
+          .srem(this.#x.keys.cancelSet, this.jobId)
+          .exec(),
+      )
+      .then(
+        () => {},
+        () => {},
+      );
+    this.#x.removing(this.jobId, removal);
   }
 
   /** Output written before the outcome that the reading loop has not fetched yet. */

@@ -16,6 +16,7 @@ import { type JobProgress, outcomeToWire, readJobData } from './job-data.js';
 import { DEFAULT_PREFIX, novaKeys } from './keys.js';
 import { LogTail } from './log-tail.js';
 import { parseRedisUrl } from './redis-url.js';
+import { workerNameOf } from './runner.js';
 
 export interface NovaWorkerOptions {
   /** redis:// or rediss:// URL (a password in it is never shown). */
@@ -111,6 +112,7 @@ export class NovaWorker {
     const worker = new Worker(o.queue, (job, token) => self!.#process(job, token), {
       connection: lastingOptions(target) as ConnectionOptions,
       prefix,
+      name: workerNameOf({ host: hostname(), pid: process.pid }),
       concurrency,
       lockDuration,
       stalledInterval: o.stalledIntervalMs ?? lockDuration,

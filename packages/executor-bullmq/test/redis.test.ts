@@ -90,6 +90,7 @@ function spawnWorker(
 ): ChildWorker {
   const options = {
     redis: redis.url,
+    lockDurationMs: 5000,
     queue,
     concurrency: 2,
     command: ['node', AGENT, '--task', '{id}'],
@@ -318,6 +319,53 @@ describe('BullmqExecutor with real workers', () => {
       );
     } finally {
       await locked.stop();
+    }
+  });
+});
+
+describe('a Redis restart (AOF on) in the middle of a run', () => {
+  it('workers and the orchestrator reconnect and every task completes once', async () => {
+    const durable = await startRedis({ aof: true });
+    const rows = twelveTasks();
+    const p = project(rows, 'Restart Test');
+    const queue = queueNameOf('Restart Test');
+    const url = durable.url;
+    const workers = [0, 1].map(() =>
+      spawnWorker(queue, p.dir, p.records, { redis: url }, { AGENT_SLEEP_MS: '300' }),
+    );
+    await Promise.all(workers.map((w) => w.ready));
+    const executor = await BullmqExecutor.open({
+      redis: url,
+      queue,
+      logsDir: p.logsDir,
+      checkIntervalMs: 500,
+    });
+    try {
+      const o = new Orchestrator({
+        cascadeFile: p.cascadeFile,
+        stateFile: p.stateFile,
+        logsDir: p.logsDir,
+        executor,
+        maxWorkers: 4,
+      });
+      const running = o.run({ checkInterval: 100 });
+      const end = Date.now() + 60_000;
+      while (runs(p.records).length < 3 && Date.now() < end)
+        await new Promise((r) => setTimeout(r, 50));
+      await durable.restart();
+      const result = await running;
+      const state = JSON.parse(readFileSync(p.stateFile, 'utf8'));
+      const failed = Object.entries(state.tasks).filter(
+        ([, t]) => (t as { status: string }).status !== 'completed',
+      );
+      expect(failed).toEqual([]);
+      expect(result.outcome).toBe('completed');
+      const ids = runs(p.records).map((r) => r.id);
+      expect(ids.sort()).toEqual(rows.map(([id]) => id).sort());
+    } finally {
+      await executor.close();
+      await Promise.all(workers.map(stopWorker));
+      await durable.stop();
     }
   });
 });

@@ -153,6 +153,12 @@ export interface Execution {
    * first, in which case its real outcome stands).
    */
   stop(options?: { force?: boolean }): Promise<void>;
+  /**
+   * Optional: called once the outcome is in the journal. An executor that keeps outcomes outside
+   * this process (a queue) drops its copy only then, so a crash before the record leaves the
+   * outcome for the next run to take instead of running the attempt again.
+   */
+  acknowledge?(): void;
 }
 
 /** What a previous run recorded about a task that was running when it ended. */

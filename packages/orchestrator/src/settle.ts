@@ -37,6 +37,7 @@ export async function settle(engine: RunEngine, a: Attempt, outcome: ExecutionOu
     else if (outcome.kind === 'worker_lost' && outcome.requeued)
       await workerLost(engine, a, outcome, spent);
     else await failed(engine, a, outcome, spent);
+    a.execution.acknowledge?.();
     engine.checkBudget();
     engine.fill();
   } catch (e) {
