@@ -200,9 +200,16 @@ describe('nova run --executor bullmq with nova worker', () => {
     const env = { AGENT_DIR: t.dir, AGENT_SLEEP_MS: '1500' };
     const worker = startWorker(t.dir, agent, env);
     await waitFor(() => worker.stdout().includes('queue nova-adopt-me'), 'the worker to start');
-    const first = startNova(['run', '--executor', 'bullmq', '--redis', redisUrl, '-j', '4'], t.dir, env);
+    const first = startNova(
+      ['run', '--executor', 'bullmq', '--redis', redisUrl, '-j', '4'],
+      t.dir,
+      env,
+    );
     // Once some task completed and others run, the orchestrator dies; its jobs go on.
-    await waitFor(() => first.stdout().match(/^completed/m) && /^started/m.test(first.stdout()), 'a completion');
+    await waitFor(
+      () => first.stdout().match(/^completed/m) && /^started/m.test(first.stdout()),
+      'a completion',
+    );
     const running = readdirSync(join(t.dir, 'pids')).length;
     first.child.kill('SIGKILL');
     await first.exited;
@@ -211,12 +218,19 @@ describe('nova run --executor bullmq with nova worker', () => {
       const f = join(t.dir, 'runs.jsonl');
       return existsSync(f) && readFileSync(f, 'utf8').trim().split('\n').length >= running;
     }, 'the running jobs to finish');
-    const second = startNova(['run', '--executor', 'bullmq', '--redis', redisUrl, '-j', '4'], t.dir, env);
+    const second = startNova(
+      ['run', '--executor', 'bullmq', '--redis', redisUrl, '-j', '4'],
+      t.dir,
+      env,
+    );
     const exit = await second.exited;
     expect(exit.code).toBe(0);
     expect(second.stdout()).toContain('all 12 tasks completed');
     expect(second.stderr()).toContain('followed again, not restarted');
-    const ids = readFileSync(join(t.dir, 'runs.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+    const ids = readFileSync(join(t.dir, 'runs.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { id: string }).id);
     expect(ids, `${second.stderr()}\n${first.stdout()}\n${second.stdout()}`).toHaveLength(12);
     expect(new Set(ids).size).toBe(12);
     worker.child.kill('SIGINT');

@@ -68,7 +68,11 @@ describe('Orchestrator scheduling (in-memory executor)', () => {
     const ex = new FakeExecutor((spec) => {
       if (spec.task.id === 'B' && !lost) {
         lost = true;
-        return fail({ kind: 'worker_lost', message: 'worker h (pid 1) stopped answering', requeued: true });
+        return fail({
+          kind: 'worker_lost',
+          message: 'worker h (pid 1) stopped answering',
+          requeued: true,
+        });
       }
       return ok();
     });
@@ -79,7 +83,9 @@ describe('Orchestrator scheduling (in-memory executor)', () => {
     const b = ex.startsOf('B');
     expect(b.map((e) => e.spec.attempt)).toEqual([1, 1]);
     const failed = recorded.filter((e) => e.type === 'task_failed');
-    expect(failed).toMatchObject([{ id: 'B', failure_kind: 'worker_lost', counts_as_attempt: false }]);
+    expect(failed).toMatchObject([
+      { id: 'B', failure_kind: 'worker_lost', counts_as_attempt: false },
+    ]);
     const state = JSON.parse(readFileSync(stateFile, 'utf8'));
     expect(state.tasks.B).toMatchObject({ status: 'completed', attempts: 1 });
     // Every outcome was acknowledged once recorded; the spec carried the critical-path rank.
