@@ -302,8 +302,12 @@ class RemoteExecution implements Execution {
 
   async #look(job: Job): Promise<void> {
     const state = await job.getState();
-    if (state === 'completed') return this.finished(outcomeFromWire(job.returnvalue));
-    if (state === 'failed') return this.failedInQueue(job.failedReason);
+    if (state === 'completed' || state === 'failed') {
+      // `job` may have been read while it still ran: its outcome is read again now it is final.
+      const final = (await this.#x.queue.getJob(this.jobId)) ?? job;
+      if (state === 'completed') return this.finished(outcomeFromWire(final.returnvalue));
+      return this.failedInQueue(final.failedReason);
+    }
     if (state !== 'active') {
       // Back in the queue after a worker took it: that worker was lost.
       if (this.runner !== null) this.stalled();
