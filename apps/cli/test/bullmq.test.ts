@@ -264,6 +264,14 @@ describe('nova run --executor bullmq with nova worker', () => {
     expect(worktree.stderr).toContain(
       '--workspace worktree is not supported with --executor bullmq',
     );
+    const missing = nova(
+      ['worker', '--redis', redisUrl, '--worker-cmd', 'no-such-agent-xyz'],
+      t.dir,
+    );
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(
+      "nova: error: the worker command 'no-such-agent-xyz' was not found (not on PATH, or not an executable file)\n",
+    );
     const noUrl = nova(['run', '--executor', 'bullmq'], t.dir, { NOVA_REDIS_URL: '' });
     expect(noUrl.code).toBe(2);
     expect(noUrl.stderr).toContain('--executor bullmq needs the Redis URL');
