@@ -28,6 +28,7 @@ describe('job data', () => {
     expect(() => readJobData({ ...valid, attempt: 0 })).toThrow('attempt');
     expect(() => readJobData({ ...valid, task: { ...valid.task, id: '../x' } })).toThrow('task id');
     expect(() => readJobData({ ...valid, task: { ...valid.task, name: 5 } })).toThrow('task.name');
+    expect(() => readJobData({ ...valid, run: '../../etc' })).toThrow('run');
   });
 
   it('names queues after the project and jobs after run, task and attempt', () => {

@@ -113,8 +113,12 @@ export function readJobData(value: unknown): NovaJobData {
   const model = text(t.model, 'task.model', true);
   const runModel = text(d.model, 'model', true);
   const previousFailure = text(d.previousFailure, 'previousFailure', true);
+  // The run names a folder of the worker's logs: letters and digits only, never a path.
+  if (typeof d.run !== 'string' || !/^[A-Za-z0-9]{1,64}$/.test(d.run)) {
+    throw new Error('job field run must be 1 to 64 letters and digits');
+  }
   return {
-    run: text(d.run, 'run')!,
+    run: d.run,
     attempt,
     project: text(d.project, 'project')!,
     task: {
