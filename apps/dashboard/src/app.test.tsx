@@ -152,6 +152,16 @@ describe('App', () => {
     expect(screen.getByTestId('task-duration').textContent).toBe(frozen);
   });
 
+  it('names the nova worker (host, pid) that ran a task on another machine', async () => {
+    const state = runningF1();
+    state.tasks.F1!.runner = { host: 'box-2', pid: 4242 };
+    const server = fakeServer(state);
+    window.location.hash = '#/task/F1';
+    mount(server);
+    await waitFor(() => expect(screen.getByTestId('task-view')).toBeTruthy());
+    expect(screen.getByTestId('task-runner').textContent).toBe('box-2 (pid 4242, nova worker)');
+  });
+
   it('says when the run process is gone without having recorded an end', async () => {
     const server = fakeServer(failedRun());
     server.setRunProcess('gone');

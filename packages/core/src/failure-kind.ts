@@ -27,6 +27,12 @@ export const FAILURE_KINDS = [
   'merge_conflict',
   /** The agent exited 0 but the verify command failed: retried with the verify output. */
   'verify_failed',
+  /**
+   * The machine running it stopped answering (a queue worker killed or cut off: its job stalled).
+   * Not the task's fault: when the queue put the job back it runs again at once without counting
+   * as an attempt; once the queue gives up on it, it counts like any failure.
+   */
+  'worker_lost',
 ] as const;
 
 export type FailureKind = (typeof FAILURE_KINDS)[number];

@@ -33,6 +33,8 @@ export interface TaskStartedEvent {
   workerId: string;
   pid: number | null;
   logPath: string | null;
+  /** The remote worker (host name, pid) that took it, for queue executors. */
+  runner?: { host: string; pid: number } | null;
 }
 
 export interface TaskTokensEvent {

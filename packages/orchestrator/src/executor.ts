@@ -7,7 +7,7 @@
 
 import { type FailureKind, type TokenUsage, zeroUsage } from '@program-nova/core';
 import type { Task } from '@program-nova/parser';
-import type { TaskState } from '@program-nova/state';
+import type { TaskRunner, TaskState } from '@program-nova/state';
 
 /** Everything an executor needs to run one attempt of one task. */
 export interface TaskRunSpec {
@@ -18,6 +18,11 @@ export interface TaskRunSpec {
   dependencies: { id: string; name: string; description: string; resultText?: string | null }[];
   /** 1-based number of this attempt (interruptions and usage limits do not count). */
   attempt: number;
+  /**
+   * The task's place in the run's start order (0 = first: most work still depends on it, the
+   * critical path). A queue executor passes it on as the job's priority.
+   */
+  rank: number;
   /** Stable label of the scheduler slot running it (`worker-1` ... `worker-N`). */
   workerId: string;
   /** Model to use when the task names none (undefined: the executor's default). */
@@ -96,6 +101,11 @@ export interface ExecutionFailure {
   environment?: { path: string | null; errno: string | null };
   /** Set when the attempt's log could not be written completely: how much was, and why. */
   logIncomplete?: string | null;
+  /**
+   * With kind `worker_lost`: the executor has already put the attempt back in its queue (another
+   * worker takes it), so it is recorded without counting as an attempt and starts again at once.
+   */
+  requeued?: boolean;
 }
 
 export type ExecutionOutcome = ExecutionSuccess | ExecutionFailure;
@@ -120,6 +130,11 @@ export interface Execution {
    */
   readonly pid: number | null;
   readonly pgid: number | null;
+  /**
+   * The worker process (host name and pid) that took the attempt, for executors that run tasks on
+   * other machines; read when the attempt's start is recorded. Local executions leave it out.
+   */
+  readonly runner?: TaskRunner | null;
   /** Where its output goes (a file path or any locator the executor understands), if anywhere. */
   readonly logPath: string | null;
   /** Resolves once with the outcome. Never rejects: failures are outcomes. */
@@ -138,6 +153,12 @@ export interface Execution {
    * first, in which case its real outcome stands).
    */
   stop(options?: { force?: boolean }): Promise<void>;
+  /**
+   * Optional: called once the outcome is in the journal. An executor that keeps outcomes outside
+   * this process (a queue) drops its copy only then, so a crash before the record leaves the
+   * outcome for the next run to take instead of running the attempt again.
+   */
+  acknowledge?(): void;
 }
 
 /** What a previous run recorded about a task that was running when it ended. */

@@ -41,3 +41,4 @@ export {
   type RunOptions,
   type StopOptions,
 } from './orchestrator.js';
+export { toOutcome as outcomeOfWorkerResult } from './worker-outcome.js';

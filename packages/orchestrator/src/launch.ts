@@ -40,6 +40,7 @@ export function startedEvent(a: Attempt): TaskStartedEvent {
     workerId: a.workerId,
     pid: a.execution.pid,
     logPath: a.execution.logPath,
+    ...(a.execution.runner ? { runner: a.execution.runner } : {}),
   };
 }
 
@@ -60,6 +61,7 @@ function specFor(engine: RunEngine, task: Task, attempt: number, workerId: strin
         resultText: state.tasks[d.id]?.result_text ?? null,
       })),
     attempt,
+    rank: engine.schedule.rank.get(task.id) ?? 0,
     workerId,
     ...(settings.model !== undefined ? { model: settings.model } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
@@ -153,6 +155,7 @@ function recordStart(engine: RunEngine, a: Attempt): Promise<unknown> {
         pgid: execution.pgid,
         log_path: execution.logPath,
         model: a.model,
+        ...(execution.runner ? { runner: execution.runner } : {}),
       })
       .then(
         () => engine.emit('task:started', startedEvent(a)),

@@ -63,6 +63,37 @@ function journalChecker(stateFile: () => string, deps: Map<string, string[]>) {
 }
 
 describe('Orchestrator scheduling (in-memory executor)', () => {
+  it('a lost worker whose job the queue put back: recorded as worker_lost, not an attempt, started again at once', async () => {
+    let lost = false;
+    const ex = new FakeExecutor((spec) => {
+      if (spec.task.id === 'B' && !lost) {
+        lost = true;
+        return fail({
+          kind: 'worker_lost',
+          message: 'worker h (pid 1) stopped answering',
+          requeued: true,
+        });
+      }
+      return ok();
+    });
+    const { o, stateFile } = setup([['A'], ['B', ['A']]], ex);
+    const recorded = collect(o, 'recorded');
+    const result = await o.run({ checkInterval: 50 });
+    expect(result.outcome).toBe('completed');
+    const b = ex.startsOf('B');
+    expect(b.map((e) => e.spec.attempt)).toEqual([1, 1]);
+    const failed = recorded.filter((e) => e.type === 'task_failed');
+    expect(failed).toMatchObject([
+      { id: 'B', failure_kind: 'worker_lost', counts_as_attempt: false },
+    ]);
+    const state = JSON.parse(readFileSync(stateFile, 'utf8'));
+    expect(state.tasks.B).toMatchObject({ status: 'completed', attempts: 1 });
+    // Every outcome was acknowledged once recorded; the spec carried the critical-path rank.
+    expect(ex.executions.every((e) => e.acknowledged)).toBe(true);
+    expect(ex.startsOf('A')[0]!.spec.rank).toBe(0);
+    expect(b[0]!.spec.rank).toBe(1);
+  });
+
   it('runs a plan to completion and records every task once', async () => {
     const ex = new FakeExecutor();
     const { o } = setup([['A'], ['B', ['A']], ['C', ['A']], ['D', ['B', 'C']]], ex);

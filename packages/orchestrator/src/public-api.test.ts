@@ -8,6 +8,7 @@ it('pins the runtime exports of @program-nova/orchestrator', () => {
     'OrchestratorError',
     'backoffDelay',
     'isOrchestratorError',
+    'outcomeOfWorkerResult',
     'splitCommand',
   ]);
 });

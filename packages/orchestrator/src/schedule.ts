@@ -12,6 +12,8 @@ export class Schedule {
   readonly order: readonly string[];
   readonly tasks: ReadonlyMap<string, Task>;
   readonly dependents: ReadonlyMap<string, string[]>;
+  /** Each task's place in `order` (0 = starts first). */
+  readonly rank: ReadonlyMap<string, number>;
   readonly #queue: ReadyQueue;
   #unmet = new Map<string, number>();
   /** Completions being written to the journal: not yet "completed" for their dependents. */
@@ -30,6 +32,7 @@ export class Schedule {
     const fileOrder = tasks.map((t) => t.id);
     this.order =
       order === 'file' ? fileOrder : priorityOrder(fileOrder, criticalPath(tasks).remaining);
+    this.rank = new Map(this.order.map((id, i) => [id, i]));
     this.#queue = new ReadyQueue(this.order);
     this.#freeSlots = Array.from({ length: maxWorkers }, (_, i) => i + 1);
   }

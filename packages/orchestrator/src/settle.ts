@@ -34,7 +34,10 @@ export async function settle(engine: RunEngine, a: Attempt, outcome: ExecutionOu
     else if (outcome.kind === 'interrupted' || a.stopRequested)
       await interrupted(engine, a, outcome);
     else if (outcome.kind === 'usage_limit') await usageLimited(engine, a, outcome, spent);
+    else if (outcome.kind === 'worker_lost' && outcome.requeued)
+      await workerLost(engine, a, outcome, spent);
     else await failed(engine, a, outcome, spent);
+    a.execution.acknowledge?.();
     engine.checkBudget();
     engine.fill();
   } catch (e) {
@@ -123,6 +126,18 @@ async function usageLimited(engine: RunEngine, a: Attempt, o: ExecutionFailure, 
   await pause.recorded;
   engine.release(a);
   retryLater(engine, a, o, retryAt, Math.max(0, until - Date.now()), false);
+}
+
+/**
+ * The worker running it was lost and the executor's queue already put the job back: the lost
+ * attempt (its error, what it spent) is recorded, not counted as an attempt, and the task starts
+ * again at once, which for a queue executor means following the same job on its new worker.
+ */
+async function workerLost(engine: RunEngine, a: Attempt, o: ExecutionFailure, spent: Spent) {
+  const retryAt = new Date().toISOString();
+  await recordFailure(engine, a, o, spent, retryAt, false);
+  engine.release(a);
+  retryLater(engine, a, o, retryAt, 0, false);
 }
 
 async function failed(engine: RunEngine, a: Attempt, o: ExecutionFailure, spent: Spent) {

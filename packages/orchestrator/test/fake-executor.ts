@@ -61,6 +61,8 @@ export class FakeExecution implements Execution {
   readonly spec: TaskRunSpec;
   readonly stops: { force: boolean }[] = [];
   settled = false;
+  /** Whether (and when, relative to the journal) the orchestrator acknowledged the outcome. */
+  acknowledged = false;
   readonly #events = new EventEmitter();
   #resolve!: (o: ExecutionOutcome) => void;
   readonly #onSettle: () => void;
@@ -94,6 +96,10 @@ export class FakeExecution implements Execution {
     this.settled = true;
     this.#onSettle();
     this.#resolve(outcome);
+  }
+
+  acknowledge(): void {
+    this.acknowledged = true;
   }
 
   async stop(options: { force?: boolean } = {}): Promise<void> {

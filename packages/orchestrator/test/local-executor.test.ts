@@ -29,7 +29,15 @@ function spec(id: string, stateFile: string): TaskRunSpec {
     line: 1,
     fields: {},
   };
-  return { task, project: 'P', dependencies: [], attempt: 1, workerId: 'worker-1', stateFile };
+  return {
+    task,
+    project: 'P',
+    dependencies: [],
+    attempt: 1,
+    rank: 0,
+    workerId: 'worker-1',
+    stateFile,
+  };
 }
 
 const waitFor = async (cond: () => boolean) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeCascade, sampleCascade, usage } from '../test/helpers.js';
-import { applyTransition } from './apply.js';
+import { applyTransition, transitionProblem } from './apply.js';
 import { createState, planTransition, reconcile } from './create.js';
 import { StateError } from './errors.js';
 
@@ -10,6 +10,26 @@ const T2 = '2026-03-01T10:05:00.000Z';
 const T3 = '2026-03-01T10:06:00.000Z';
 
 describe('applyTransition', () => {
+  it('records the worker a remote attempt ran on, and clears it for a later local one', () => {
+    const s = createState(sampleCascade());
+    const start = {
+      type: 'task_started',
+      at: T0,
+      id: 'F1',
+      worker_id: 'w-1',
+      pid: null,
+      pgid: null,
+      log_path: null,
+      model: null,
+    } as const;
+    applyTransition(s, { ...start, runner: { host: 'box-2', pid: 7 } });
+    expect(s.tasks.F1!.runner).toEqual({ host: 'box-2', pid: 7 });
+    applyTransition(s, start);
+    expect(s.tasks.F1!.runner).toBeNull();
+    expect(transitionProblem({ ...start, runner: { host: 'h', pid: 1.5 } })).toContain('runner');
+    expect(transitionProblem({ ...start, runner: { host: 'h', pid: 1 } })).toBeNull();
+  });
+
   it('runs a task through start, progress and completion', () => {
     const s = createState(sampleCascade());
     applyTransition(s, { type: 'run_started', at: T0, pid: 99, cascade_file: 'CASCADE.md' });

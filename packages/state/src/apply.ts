@@ -64,6 +64,9 @@ export function transitionProblem(t: unknown): string | null {
       return 'plan_reconciled: "graph" must be a state graph';
     }
   }
+  if (r.type === 'task_started' && r.runner != null && runnerProblem(r.runner) !== null) {
+    return `task_started: "runner" ${runnerProblem(r.runner)}`;
+  }
   if (r.type === 'task_failed' && typeof r.failure_kind !== 'string') {
     return 'task_failed: "failure_kind" is required';
   }
@@ -83,6 +86,15 @@ export function transitionProblem(t: unknown): string | null {
   if (r.type === 'result_merged' && (typeof r.branch !== 'string' || typeof r.head !== 'string')) {
     return 'result_merged: "branch" and "head" must be strings';
   }
+  return null;
+}
+
+function runnerProblem(value: unknown): string | null {
+  const r = value as Record<string, unknown>;
+  if (typeof value !== 'object' || typeof r.host !== 'string' || r.host === '')
+    return 'must have a non-empty "host"';
+  if (typeof r.pid !== 'number' || !Number.isInteger(r.pid) || r.pid < 0)
+    return 'must have an integer "pid"';
   return null;
 }
 
@@ -243,6 +255,8 @@ export function applyTransition(state: CascadeState, t: Transition | JournalEntr
       task.worker_id = t.worker_id;
       task.pid = t.pid;
       task.pgid = t.pgid;
+      if (t.runner != null) task.runner = { ...t.runner };
+      else if (task.runner !== undefined) task.runner = null;
       task.started_at = t.at;
       task.completed_at = null;
       task.duration_seconds = null;

@@ -91,12 +91,23 @@ export interface StateGraph {
   derived?: true;
 }
 
+/** A worker process on some machine: what `nova worker` reports when it takes a task. */
+export interface TaskRunner {
+  host: string;
+  pid: number;
+}
+
 export interface TaskState {
   status: TaskStatus;
   worker_id: string | null;
   pid: number | null;
   /** Process group of the worker (= pid of the group leader); recorded so a restarted run can reap it. */
   pgid?: number | null;
+  /**
+   * Where the latest attempt ran when an executor runs tasks on other machines (a queue worker's
+   * host name and pid); absent for local runs.
+   */
+  runner?: TaskRunner | null;
   started_at: string | null;
   completed_at: string | null;
   duration_seconds: number | null;
@@ -225,6 +236,8 @@ export type Transition =
       pgid: number | null;
       log_path: string | null;
       model: string | null;
+      /** The remote worker that took the attempt (queue executors), if any. */
+      runner?: TaskRunner | null;
     }
   | {
       /** Live progress while running: token totals so far (not deltas), step text, model. */

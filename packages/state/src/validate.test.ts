@@ -52,6 +52,17 @@ describe('validateState', () => {
     expect(errorOf(() => validateState(doc)).field).toBe('tasks.F1.started_at');
   });
 
+  it('reads the worker that ran a task (runner), checks it, and loads files without it', () => {
+    const doc = JSON.parse(JSON.stringify(createState(sampleCascade())));
+    expect(validateState(doc).tasks.F1!.runner).toBeUndefined();
+    doc.tasks.F1.runner = { host: 'box-2', pid: 4242 };
+    expect(validateState(doc).tasks.F1!.runner).toEqual({ host: 'box-2', pid: 4242 });
+    doc.tasks.F1.runner = { host: 'box-2', pid: 'x' };
+    expect(errorOf(() => validateState(doc)).field).toBe('tasks.F1.runner.pid');
+    doc.tasks.F1.runner = { host: '', pid: 1 };
+    expect(errorOf(() => validateState(doc)).field).toBe('tasks.F1.runner.host');
+  });
+
   it('refuses a task without a graph entry and a graph entry without a task', () => {
     const doc = JSON.parse(JSON.stringify(createState(makeCascade([['A', [], 'b', 'g']]))));
     doc.tasks.B = doc.tasks.A;

@@ -13,6 +13,7 @@ import type {
   RemovedTask,
   StateGraph,
   TaskGit,
+  TaskRunner,
   TaskState,
   TaskStatus,
   TokenUsage,
@@ -41,6 +42,15 @@ function checkUsage(c: Checker, value: unknown, field: string): TokenUsage {
   return usage;
 }
 
+function checkRunner(c: Checker, value: unknown, field: string): TaskRunner {
+  const obj = c.object(value, field);
+  const host = c.string(obj.host, child(field, 'host'));
+  if (host === '') c.fail(child(field, 'host'), 'must not be empty');
+  const pid = c.nullableNumber(obj, 'pid', field, { integer: true, min: 0 });
+  if (pid === null) c.fail(child(field, 'pid'), 'is required');
+  return { host, pid };
+}
+
 function checkTask(c: Checker, value: unknown, field: string): TaskState {
   const obj = c.object(value, field);
   const task = pendingTask();
@@ -48,6 +58,8 @@ function checkTask(c: Checker, value: unknown, field: string): TaskState {
   task.worker_id = c.nullableString(obj, 'worker_id', field);
   task.pid = c.nullableNumber(obj, 'pid', field, { integer: true });
   task.pgid = c.nullableNumber(obj, 'pgid', field, { integer: true });
+  if (obj.runner !== undefined)
+    task.runner = obj.runner === null ? null : checkRunner(c, obj.runner, child(field, 'runner'));
   task.started_at = c.timestamp(obj, 'started_at', field);
   task.completed_at = c.timestamp(obj, 'completed_at', field);
   task.duration_seconds = c.nullableNumber(obj, 'duration_seconds', field, { min: 0 });

@@ -73,6 +73,23 @@ export const RUN: Record<string, string> = {
     await n.flush();
     if (warnings.length || readFileSync('got', 'utf8') !== 'A') throw new Error('notify');
     console.log('ok');`,
+  '@program-nova/executor-bullmq': `
+    import { createServer } from 'node:net';
+    import { BullmqExecutor, queueNameOf } from '@program-nova/executor-bullmq';
+    // A port nothing listens on: the error is the one a user sees for an unreachable Redis.
+    const port = await new Promise((r) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = s.address().port;
+        s.close(() => r(p));
+      });
+    });
+    const e = await BullmqExecutor.open({
+      redis: 'redis://:pw@127.0.0.1:' + port,
+      queue: queueNameOf('P'),
+      logsDir: 'logs',
+    }).catch((x) => x);
+    if (e.code !== 'REDIS_UNREACHABLE' || e.message.includes(':pw@')) throw new Error(e.message);
+    console.log('ok');`,
 };
 
 /** TypeScript a user would write against each library (type-checked, not run). */
@@ -124,4 +141,11 @@ export const TYPED: Record<string, string> = {
     const done: Promise<void> = n.flush();
     const isErr = (x: unknown): x is NotifyError => x instanceof NotifyError;
     export { done, isErr };`,
+  '@program-nova/executor-bullmq': `
+    import type { Executor } from '@program-nova/orchestrator';
+    import { BullmqExecutor, type BullmqExecutorError, NovaWorker } from '@program-nova/executor-bullmq';
+    const ex: Promise<Executor> = BullmqExecutor.open({ redis: 'redis://h', queue: 'q', logsDir: 'l' });
+    const w: Promise<NovaWorker> = NovaWorker.start({ redis: 'redis://h', queue: 'q', logsDir: 'l' });
+    const code = (e: BullmqExecutorError): string => e.code;
+    export { ex, w, code };`,
 };

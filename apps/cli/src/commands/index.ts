@@ -10,6 +10,7 @@ import { runCommand } from './run.js';
 import { statusCommand } from './status.js';
 import { unlockCommand } from './unlock.js';
 import { validateCommand } from './validate.js';
+import { workerCommand } from './worker.js';
 
 /** Every `nova` command, in the order `nova --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   validateCommand,
   planCommand,
   runCommand,
+  workerCommand,
   statusCommand,
   retryCommand,
   unlockCommand,

@@ -46,7 +46,7 @@ export const statusCommand: Command = {
     'written whole, and the latest warnings.',
     'While a usage limit pauses new starts it says so: "Paused until 14:05 (in 12m): usage limit',
     'reported by API-03".',
-    '--json prints { stateFile, project, runActive, paused, summary, rollup, running, failed, blocked,\nmilestones, removed, changedSinceRun, planChanges, warnings, workspace, work } (runActive: whether the recorded\nrun is alive; null when none is recorded; paused: { until, reason, task } while new starts are paused, else null).',
+    '--json prints { stateFile, project, runActive, paused, summary, rollup, running, failed, blocked,\nmilestones, removed, changedSinceRun, planChanges, warnings, workspace, work, runners } (runActive: whether the\nrecorded run is alive; null when none is recorded; paused: { until, reason, task } while new starts are paused,\nelse null; runners: the `nova worker` (host, pid) that ran the latest attempt of each task, with --executor bullmq).',
     'Exit: 0 when the state could be read, 2 when it is missing or unreadable.',
   ].join('\n'),
   examples: ['nova status', 'nova status --state runs/today.json --json | jq .summary'],
@@ -78,6 +78,9 @@ export const statusCommand: Command = {
         work: Object.entries(state.tasks)
           .filter(([, t]) => t.git)
           .map(([id, t]) => ({ id, ...t.git! })),
+        runners: Object.entries(state.tasks)
+          .filter(([, t]) => t.runner)
+          .map(([id, t]) => ({ id, host: t.runner!.host, pid: t.runner!.pid })),
       };
       ctx.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
       return EXIT.ok;

@@ -41,6 +41,8 @@ export interface NovaConfig {
   webhooks?: WebhookSpec[];
   notify?: boolean;
   hookTimeout?: string | number;
+  executor?: string;
+  redis?: string;
 }
 
 type Kind =
@@ -81,6 +83,8 @@ const KEYS: Record<keyof NovaConfig, Kind> = {
   webhooks: 'webhooks',
   notify: 'boolean',
   hookTimeout: 'duration',
+  executor: 'string',
+  redis: 'string',
 };
 
 export const CONFIG_FILE = 'nova.config.json';

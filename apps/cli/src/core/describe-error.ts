@@ -38,6 +38,11 @@ export const USER_ERROR_EXIT: Record<string, number> = {
   LEASE_LOST: EXIT.invalid,
   PLAN_MISMATCH: EXIT.invalid,
   ENVIRONMENT: EXIT.invalid,
+  // @program-nova/executor-bullmq
+  REDIS_URL: EXIT.invalid,
+  REDIS_UNREACHABLE: EXIT.invalid,
+  REDIS_AUTH: EXIT.invalid,
+  REDIS_ERROR: EXIT.invalid,
   // dashboard server
   E_APP_NOT_BUILT: EXIT.invalid,
   E_LISTEN: EXIT.invalid,

@@ -7,8 +7,14 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { formatCost, formatDuration } from '@program-nova/core';
 import { ensureDirectory } from '@program-nova/core/node';
+import { BullmqExecutor, queueNameOf } from '@program-nova/executor-bullmq';
 import { type Notifier, NotifyError, type NotifyWarning } from '@program-nova/notify';
-import { Orchestrator, type RunResult, type WarningEvent } from '@program-nova/orchestrator';
+import {
+  type Executor,
+  Orchestrator,
+  type RunResult,
+  type WarningEvent,
+} from '@program-nova/orchestrator';
 import { parseCascadeFile } from '@program-nova/parser';
 import { rollup } from '@program-nova/state';
 import { createWorkerHost, type WorkerHost } from '@program-nova/worker';
@@ -62,24 +68,52 @@ async function runPlanWith(
   options: RunPlanOptions,
   workerHost: WorkerHost,
 ): Promise<number> {
-  const c = ctx.colors.stdout;
   // Parsed here, not in a thread: workers are forked by the host process, so this heap's size no
   // longer costs anything per spawn, and a thread's second heap and module graph weighed more at
   // the peak than the parse's garbage does under the heap limits set above.
   const cascade = await parseCascadeFile(settings.planFile);
-  const project = terminalText(cascade.projectName);
   if (cascade.warnings.length > 0) {
     ctx.stderr.write(`${diagnosticLines([], cascade.warnings, ctx.colors.stderr).join('\n')}\n`);
   }
   const workerCwd = options.workerCwd ?? ctx.cwd;
   const workerEnv = options.workerEnv ?? ctx.env;
-  checkWorkerCommand(settings, workerEnv, workerCwd);
+  const logsDir = settings.logsDir ?? join(dirname(settings.stateFile), 'logs');
+  // With --executor bullmq the agents' command is each `nova worker`'s, checked there.
+  const queued = settings.executor === 'bullmq' && settings.redis !== undefined;
+  if (!queued) checkWorkerCommand(settings, workerEnv, workerCwd);
+  const remote = queued
+    ? await BullmqExecutor.open({
+        redis: settings.redis!,
+        queue: queueNameOf(cascade.projectName),
+        logsDir,
+      })
+    : null;
+  try {
+    return await runWith(ctx, settings, options, workerHost, cascade, remote);
+  } finally {
+    await remote?.close();
+  }
+}
+
+async function runWith(
+  ctx: CommandContext,
+  settings: RunSettings,
+  options: RunPlanOptions,
+  workerHost: WorkerHost,
+  cascade: Awaited<ReturnType<typeof parseCascadeFile>>,
+  remote: BullmqExecutor | null,
+): Promise<number> {
+  const c = ctx.colors.stdout;
+  const project = terminalText(cascade.projectName);
+  const workerCwd = options.workerCwd ?? ctx.cwd;
+  const workerEnv = options.workerEnv ?? ctx.env;
+  const logsDir = settings.logsDir ?? join(dirname(settings.stateFile), 'logs');
   const workspace = await chooseWorkspace(
     settings.workspace,
     workerCwd,
     workerEnv,
     settings.stateFile,
-    settings.logsDir ?? join(dirname(settings.stateFile), 'logs'),
+    logsDir,
     cascade.projectName,
   );
 
@@ -106,6 +140,7 @@ async function runPlanWith(
     cwd: workerCwd,
     env: workerEnv,
     workerHost,
+    ...(remote ? { executor: remote as Executor } : {}),
   });
   // The notifier's warnings go where the run's own go: straight to stderr until the view exists,
   // then through it (a live view redraws below them), and straight again once it stopped.
@@ -172,7 +207,17 @@ async function runPlanWith(
       `${c.bold(project)}: ${cascade.tasks.length} tasks, ${settings.maxWorkers} workers, state ${terminalText(orchestrator.stateFile)}`,
     );
     if (notifier) view.note(notifierLine(notifier));
-    const { notes, warnings } = workspaceNotes(workspace, orchestrator.state, c);
+    if (remote) {
+      view.note(
+        `Executor: BullMQ queue ${c.bold(remote.queueName)} on ${terminalText(remote.redisDisplay)}; start workers with \`nova worker --redis <url>\` in this folder`,
+      );
+      view.note(
+        'Workspace: shared (one folder on each worker machine); worktrees across machines are not supported with the bullmq executor yet',
+      );
+    }
+    const { notes, warnings } = remote
+      ? { notes: [], warnings: [] }
+      : workspaceNotes(workspace, orchestrator.state, c);
     for (const line of notes) view.note(line);
     for (const w of warnings) {
       ctx.stderr.write(`nova: ${ctx.colors.stderr.yellow('warning')}: ${w}\n`);

@@ -27,6 +27,9 @@ export type Agent = (typeof AGENTS)[number];
 
 export const DEFAULT_PORT = 4321;
 
+export const EXECUTORS = ['local', 'bullmq'] as const;
+export type ExecutorKind = (typeof EXECUTORS)[number];
+
 export interface RunSettings {
   planFile: string;
   stateFile: string;
@@ -61,6 +64,10 @@ export interface RunSettings {
   allowHosts?: string[] | undefined;
   /** Hooks, webhooks, desktop notifications (none when absent). */
   notify?: NotifySettings | undefined;
+  /** Where tasks run: local processes (default) or `nova worker`s through a BullMQ queue. */
+  executor?: ExecutorKind;
+  /** The Redis URL of the bullmq executor (flag, config, else NOVA_REDIS_URL). */
+  redis?: string | undefined;
 }
 
 export interface NotifySettings {
@@ -182,6 +189,16 @@ export const RUN_OPTIONS: Record<string, OptionSpec> = {
     type: 'string',
     valueName: 'token',
     description: 'dashboard access token (generated when --host is not loopback)',
+  },
+  executor: {
+    type: 'string',
+    valueName: 'local|bullmq',
+    description: 'run tasks here (default) or on `nova worker`s through a BullMQ queue on Redis',
+  },
+  redis: {
+    type: 'string',
+    valueName: 'url',
+    description: 'Redis for --executor bullmq: redis://[:password@]host:6379 (or NOVA_REDIS_URL)',
   },
   'allow-host': {
     type: 'string',
@@ -442,7 +459,45 @@ export function resolveRunSettings(
     if (existsSync(beside)) milestonesFile = beside;
   }
 
+  const executorText = str(values, 'executor') ?? config.executor ?? 'local';
+  if (!(EXECUTORS as readonly string[]).includes(executorText)) {
+    throw new CliError(
+      'E_USAGE',
+      `--executor must be one of ${EXECUTORS.join(', ')}, got "${executorText}"`,
+      { command },
+    );
+  }
+  const executor = executorText as ExecutorKind;
+  const redis = str(values, 'redis') ?? config.redis ?? env.NOVA_REDIS_URL;
+  const workspace = workspaceMode(str(values, 'workspace') ?? config.workspace, command);
+  if (executor === 'bullmq') {
+    if (!redis) {
+      throw new CliError(
+        'E_USAGE',
+        '--executor bullmq needs the Redis URL: --redis redis://host:6379 (or NOVA_REDIS_URL)',
+        { command },
+      );
+    }
+    if (workspace === 'worktree') {
+      throw new CliError(
+        'E_USAGE',
+        '--workspace worktree is not supported with --executor bullmq yet: its workers share one folder (--workspace shared)',
+        { command },
+      );
+    }
+    const local = ['agent', 'worker-cmd'].find((f) => values[f] !== undefined);
+    if (local) {
+      throw new CliError(
+        'E_USAGE',
+        `--${local} is set on each \`nova worker\` with --executor bullmq: the command a task runs is configured on the worker`,
+        { command },
+      );
+    }
+  }
+
   return {
+    executor,
+    redis,
     planFile,
     stateFile: fromCwd(str(values, 'state')) ?? config.state ?? resolve(cwd, 'cascade_state.json'),
     logsDir: fromCwd(str(values, 'logs')) ?? config.logs,
@@ -461,7 +516,7 @@ export function resolveRunSettings(
     host: str(values, 'host') ?? config.host ?? '127.0.0.1',
     replan: values.replan === true || config.replan === true,
     rerunChanged: values['rerun-changed'] === true || config.rerunChanged === true,
-    workspace: workspaceMode(str(values, 'workspace') ?? config.workspace, command),
+    workspace: executor === 'bullmq' ? 'shared' : workspace,
     verify: commandArgv(str(values, 'verify') ?? config.verify, '--verify', command),
     maxLogBytes: parseByteSize(
       str(values, 'max-log-size') ?? config.maxLogSize,

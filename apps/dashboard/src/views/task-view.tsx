@@ -128,6 +128,14 @@ export function TaskView({ id, attempt }: { id: string; attempt?: number | undef
                 </dd>
               </>
             ) : null}
+            {task.runner ? (
+              <>
+                <dt>Ran on</dt>
+                <dd className="mono" data-testid="task-runner">
+                  {task.runner.host} (pid {task.runner.pid}, nova worker)
+                </dd>
+              </>
+            ) : null}
             {task.log_incomplete ? (
               <>
                 <dt>Log</dt>

@@ -1,0 +1,159 @@
+import { join, resolve } from 'node:path';
+import { NovaWorker, queueNameOf } from '@program-nova/executor-bullmq';
+import { parseTimeout } from '@program-nova/parser';
+import { DEFAULT_COMMAND } from '@program-nova/worker';
+import { CliError, EXIT } from '../core/cli-error.js';
+import type { Command } from '../core/command.js';
+import { loadConfig } from '../core/config.js';
+import { loadPlan, planPath } from '../core/plan-file.js';
+import { terminalText } from '../core/terminal-text.js';
+import { checkWorkerCommand, resolveRunSettings } from '../run/settings.js';
+
+const DEFAULT_LOCK_MS = 30_000;
+
+export const workerCommand: Command = {
+  name: 'worker',
+  summary: 'run tasks of `nova run --executor bullmq` from a Redis queue, on this machine',
+  usage: [
+    'nova worker [CASCADE.md] --redis <url> [--concurrency n] [--agent claude|simulated] [--worker-cmd template]',
+  ],
+  details: [
+    "Takes jobs from the plan's BullMQ queue (nova-<project slug>; the plan in this folder names it,",
+    'or --queue) and runs each task as `nova run` would run it locally: the agent as a process group,',
+    'timeouts, token accounting, typed failures; progress, output and the outcome go back to the',
+    "orchestrator. The agent's command is configured here (--agent, --worker-cmd, nova.config.json),",
+    'never taken from a job: a job carries task data only. Agents run in this folder (shared',
+    'workspace). A worker silent for --lock-duration is taken for lost and its job goes to another.',
+    'The Redis URL may also come from NOVA_REDIS_URL; its password is never printed.',
+    'Ctrl-C stops taking jobs and stops the running agents; the orchestrator queues them again.',
+    'Exit: 130 after Ctrl-C, 2 for bad input (Redis unreachable, wrong password, missing agent).',
+  ].join('\n'),
+  examples: [
+    'nova worker --redis redis://queue-host:6379 --concurrency 4',
+    'NOVA_REDIS_URL=redis://:secret@queue-host:6379 nova worker --agent simulated',
+  ],
+  options: {
+    redis: {
+      type: 'string',
+      valueName: 'url',
+      description: 'the queue: redis://[:password@]host:6379 (or NOVA_REDIS_URL)',
+    },
+    concurrency: {
+      type: 'string',
+      short: 'c',
+      valueName: 'n',
+      description: 'tasks run at once on this machine (default 1)',
+    },
+    agent: {
+      type: 'string',
+      valueName: 'claude|simulated',
+      description: 'the agent: Claude Code (default) or the simulated agent',
+    },
+    'worker-cmd': {
+      type: 'string',
+      valueName: 'template',
+      description: "agent argv template, e.g. 'my-agent --task {id}' (split without a shell)",
+    },
+    queue: {
+      type: 'string',
+      valueName: 'name',
+      description: "the queue's name (default nova-<slug of the plan's project name>)",
+    },
+    logs: {
+      type: 'string',
+      valueName: 'dir',
+      description: "this machine's copies of the task logs (default .nova-worker/logs)",
+    },
+    'lock-duration': {
+      type: 'string',
+      valueName: 'duration',
+      description: 'silence after which a worker counts as lost: 10s, 2m (default 30s)',
+    },
+  },
+  maxPositionals: 1,
+  async run(ctx) {
+    const plan = planPath(ctx);
+    const { config } = await loadConfig(plan);
+    // The agent is chosen exactly as `nova run` chooses it (flags, then nova.config.json).
+    const settings = resolveRunSettings(
+      { agent: ctx.values.agent, 'worker-cmd': ctx.values['worker-cmd'] },
+      plan,
+      { ...config, executor: undefined, workspace: undefined },
+      ctx.cwd,
+      'worker',
+      ctx.env,
+    );
+    const redis =
+      (ctx.values.redis as string | undefined) ?? config.redis ?? ctx.env.NOVA_REDIS_URL;
+    if (!redis) {
+      throw new CliError('E_USAGE', 'nova worker needs --redis <url> (or NOVA_REDIS_URL)', {
+        command: 'worker',
+      });
+    }
+    const concurrencyText = (ctx.values.concurrency as string | undefined) ?? '1';
+    const concurrency = /^\d+$/.test(concurrencyText) ? Number(concurrencyText) : Number.NaN;
+    if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+      throw new CliError(
+        'E_USAGE',
+        `--concurrency must be a whole number >= 1, got "${concurrencyText}"`,
+        { command: 'worker' },
+      );
+    }
+    let lockDurationMs = DEFAULT_LOCK_MS;
+    const lockText = ctx.values['lock-duration'] as string | undefined;
+    if (lockText !== undefined) {
+      const read = parseTimeout(lockText);
+      if (!read.ok || read.value === undefined || read.value < 1000) {
+        throw new CliError(
+          'E_USAGE',
+          `--lock-duration must be a duration of at least 1s such as 10s or 2m, got "${lockText}"`,
+          { command: 'worker' },
+        );
+      }
+      lockDurationMs = read.value;
+    }
+    checkWorkerCommand(settings, ctx.env, ctx.cwd);
+    const queue =
+      (ctx.values.queue as string | undefined) ?? queueNameOf((await loadPlan(ctx)).projectName);
+    const worker = await NovaWorker.start({
+      redis,
+      queue,
+      concurrency,
+      command: settings.workerCommand ?? DEFAULT_COMMAND,
+      logsDir: resolve(
+        ctx.cwd,
+        (ctx.values.logs as string | undefined) ?? join('.nova-worker', 'logs'),
+      ),
+      cwd: ctx.cwd,
+      env: ctx.env,
+      lockDurationMs,
+      ...(settings.maxLogBytes !== undefined ? { maxLogBytes: settings.maxLogBytes } : {}),
+    });
+    const c = ctx.colors.stdout;
+    const at = `${worker.runner.host} (pid ${worker.runner.pid})`;
+    ctx.stdout.write(
+      `${c.bold('nova worker')} ${terminalText(at)}: queue ${c.bold(queue)}, ${concurrency} at once, agent ${terminalText(settings.workerCommand?.join(' ') ?? DEFAULT_COMMAND.join(' '))}\n`,
+    );
+    worker.on('taken', ({ taskId }) => ctx.stdout.write(`started ${terminalText(taskId)}\n`));
+    worker.on('finished', ({ taskId, ok, kind }) =>
+      ctx.stdout.write(
+        `${ok ? c.green('completed') : c.red(`failed (${kind})`)} ${terminalText(taskId)}\n`,
+      ),
+    );
+    worker.on('refused', ({ jobId, reason }) =>
+      ctx.stderr.write(
+        `nova: warning: refused job ${terminalText(jobId)}: ${terminalText(reason)}\n`,
+      ),
+    );
+    worker.on('error', (e) =>
+      ctx.stderr.write(`nova: warning: ${terminalText(e.message.split('\n')[0] ?? '')}\n`),
+    );
+    const signal = await new Promise<NodeJS.Signals>((done) => {
+      process.once('SIGINT', () => done('SIGINT'));
+      process.once('SIGTERM', () => done('SIGTERM'));
+    });
+    ctx.stdout.write(`${signal}: stopping; running tasks go back to the queue\n`);
+    await worker.close();
+    return EXIT.interrupted;
+  },
+};

@@ -1,0 +1,281 @@
+/**
+ * `nova run --executor bullmq` with `nova worker`s: a real redis-server, real processes.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { killStarted, nova, type Started, startNova, tempDir, waitFor } from './helpers.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+let redis: ChildProcess;
+let redisUrl = '';
+const redisDir = tempDir();
+
+beforeAll(async () => {
+  const port = await freePort();
+  redis = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      redisDir.dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ],
+    { stdio: 'ignore' },
+  );
+  redisUrl = `redis://127.0.0.1:${port}`;
+  // Ready once `nova worker` can connect: probed through nova itself below, so wait for the port.
+  await waitFor(
+    () =>
+      new Promise<boolean>((resolve) => {
+        const probe = createServer();
+        probe.once('error', () => resolve(true));
+        probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
+      }),
+    'redis-server to listen',
+  );
+});
+
+afterAll(() => {
+  redis?.kill('SIGTERM');
+  redisDir.cleanup();
+});
+
+afterEach(() => killStarted());
+
+const AGENT = `import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+const id = process.env.NOVA_TASK_ID;
+const dir = process.env.AGENT_DIR;
+const start = Date.now();
+writeFileSync(join(dir, 'pids', id + '.' + process.pid), '');
+process.stdout.write('working on ' + id + '\\n');
+setTimeout(() => {
+  appendFileSync(join(dir, 'runs.jsonl'), JSON.stringify({ id, start, end: Date.now() }) + '\\n');
+}, Number(process.env.AGENT_SLEEP_MS));
+`;
+
+function plan(n: number, name: string): string {
+  const rows = ['| Task ID | Task Name | What Changes | Depends On |', '|---|---|---|---|'];
+  for (let i = 1; i <= n; i++) {
+    const id = `T-${String(i).padStart(2, '0')}`;
+    // A DAG with fan-in and fan-out: each task depends on up to two earlier ones.
+    const deps = [i - 1, Math.floor(i / 2)].filter(
+      (d, k, a) => d >= 1 && d < i && a.indexOf(d) === k && i % 3 !== 1,
+    );
+    rows.push(
+      `| ${id} | Task ${id} | Do ${id} | ${deps.length ? deps.map((d) => `T-${String(d).padStart(2, '0')}`).join(', ') : '-'} |`,
+    );
+  }
+  return `# ${name}\n\n## L1: Main\n\n### L2: Work\n\n${rows.join('\n')}\n`;
+}
+
+function project(n: number, name: string) {
+  const t = tempDir();
+  t.write('CASCADE.md', plan(n, name));
+  const agent = t.write('agent.mjs', AGENT);
+  mkdirSync(join(t.dir, 'pids'));
+  return { t, agent };
+}
+
+function startWorker(dir: string, agent: string, env: NodeJS.ProcessEnv): Started {
+  return startNova(
+    [
+      'worker',
+      '--redis',
+      redisUrl,
+      '--concurrency',
+      '4',
+      '--worker-cmd',
+      `'${process.execPath}' '${agent}'`,
+    ],
+    dir,
+    env,
+  );
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('nova run --executor bullmq with nova worker', () => {
+  it('two workers run a 50-task plan: each task once, dependencies first, status names the worker', async () => {
+    const { t, agent } = project(50, 'Fifty Tasks');
+    const env = { AGENT_DIR: t.dir, AGENT_SLEEP_MS: '20' };
+    const workers = [startWorker(t.dir, agent, env), startWorker(t.dir, agent, env)];
+    await Promise.all(
+      workers.map((w) =>
+        waitFor(() => w.stdout().includes('queue nova-fifty-tasks'), 'a worker to start'),
+      ),
+    );
+    const run = startNova(
+      ['run', '--executor', 'bullmq', '--redis', redisUrl, '-j', '8'],
+      t.dir,
+      env,
+    );
+    const exit = await run.exited;
+    expect(run.stderr()).toBe('');
+    expect(exit.code).toBe(0);
+    expect(run.stdout()).toContain(`Executor: BullMQ queue nova-fifty-tasks on ${redisUrl}`);
+    expect(run.stdout()).toContain('Workspace: shared');
+    expect(run.stdout()).toContain('all 50 tasks completed');
+    const runs = readFileSync(join(t.dir, 'runs.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; start: number; end: number });
+    const ids = runs.map((r) => r.id);
+    expect(ids).toHaveLength(50);
+    expect(new Set(ids).size).toBe(50);
+    const byId = new Map(runs.map((r) => [r.id, r]));
+    const state = JSON.parse(readFileSync(join(t.dir, 'cascade_state.json'), 'utf8'));
+    for (const [id, g] of Object.entries(state.graph.tasks) as [
+      string,
+      { depends_on: string[] },
+    ][]) {
+      for (const d of g.depends_on)
+        expect(byId.get(id)!.start).toBeGreaterThanOrEqual(byId.get(d)!.end);
+    }
+    const status = JSON.parse(nova(['status', '--json'], t.dir).stdout);
+    expect(status.summary).toMatchObject({ totalTasks: 50, completed: 50 });
+    const pids = new Set(workers.map((w) => w.child.pid));
+    expect(status.runners).toHaveLength(50);
+    for (const r of status.runners) expect(pids.has(r.pid)).toBe(true);
+    expect(readFileSync(join(t.dir, 'logs', 'T-50.log'), 'utf8')).toContain('working on T-50');
+    for (const w of workers) w.child.kill('SIGINT');
+    for (const w of workers) expect((await w.exited).code).toBe(130);
+  });
+
+  it('Ctrl-C of nova run stops the agents on the workers, and their tasks go back to pending', async () => {
+    const { t, agent } = project(6, 'Stop Me');
+    const env = { AGENT_DIR: t.dir, AGENT_SLEEP_MS: '120000' };
+    const worker = startWorker(t.dir, agent, env);
+    await waitFor(() => worker.stdout().includes('queue nova-stop-me'), 'the worker to start');
+    const run = startNova(
+      ['run', '--executor', 'bullmq', '--redis', redisUrl, '-j', '4'],
+      t.dir,
+      env,
+    );
+    const agents = await waitFor(() => {
+      const found = readdirSync(join(t.dir, 'pids'));
+      return found.length >= 2 ? found : null;
+    }, 'two agents to start');
+    run.child.kill('SIGINT');
+    const exit = await run.exited;
+    expect(exit.code).toBe(130);
+    expect(run.stdout()).toContain('Interrupted: Stop Me');
+    const pids = agents.map((f) => Number(f.split('.')[1]));
+    // Stopped by the time the run exited (SIGTERM, grace, SIGKILL on the worker's machine).
+    for (const pid of pids) expect(alive(pid)).toBe(false);
+    const status = JSON.parse(nova(['status', '--json'], t.dir).stdout);
+    expect(status.summary).toMatchObject({ inProgress: 0, completed: 0, failed: 0, pending: 6 });
+    worker.child.kill('SIGINT');
+    expect((await worker.exited).code).toBe(130);
+  });
+
+  it('kill -9 of nova run: the next nova run follows the jobs that ran on meanwhile; nothing runs twice', async () => {
+    const { t, agent } = project(12, 'Adopt Me');
+    const env = { AGENT_DIR: t.dir, AGENT_SLEEP_MS: '1500' };
+    const worker = startWorker(t.dir, agent, env);
+    await waitFor(() => worker.stdout().includes('queue nova-adopt-me'), 'the worker to start');
+    const first = startNova(
+      ['run', '--executor', 'bullmq', '--redis', redisUrl, '-j', '4'],
+      t.dir,
+      env,
+    );
+    // Once some task completed and others run, the orchestrator dies; its jobs go on.
+    await waitFor(
+      () => first.stdout().match(/^completed/m) && /^started/m.test(first.stdout()),
+      'a completion',
+    );
+    const running = readdirSync(join(t.dir, 'pids')).length;
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // Let what was running finish while no orchestrator is there.
+    await waitFor(() => {
+      const f = join(t.dir, 'runs.jsonl');
+      return existsSync(f) && readFileSync(f, 'utf8').trim().split('\n').length >= running;
+    }, 'the running jobs to finish');
+    const second = startNova(
+      ['run', '--executor', 'bullmq', '--redis', redisUrl, '-j', '4'],
+      t.dir,
+      env,
+    );
+    const exit = await second.exited;
+    expect(exit.code).toBe(0);
+    expect(second.stdout()).toContain('all 12 tasks completed');
+    expect(second.stderr()).toContain('followed again, not restarted');
+    const ids = readFileSync(join(t.dir, 'runs.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { id: string }).id);
+    expect(ids, `${second.stderr()}\n${first.stdout()}\n${second.stdout()}`).toHaveLength(12);
+    expect(new Set(ids).size).toBe(12);
+    worker.child.kill('SIGINT');
+    await worker.exited;
+  });
+
+  it('bad input: Redis unreachable, worktree mode, a missing URL: one line each, exit 2', async () => {
+    const { t } = project(2, 'Bad Input');
+    const port = await freePort();
+    const down = nova(
+      ['run', '--executor', 'bullmq', '--redis', `redis://:hunter2@127.0.0.1:${port}`],
+      t.dir,
+    );
+    expect(down.code).toBe(2);
+    expect(down.stderr).toBe(
+      `nova: error: cannot reach Redis at redis://:***@127.0.0.1:${port}: connection refused\n`,
+    );
+    const worker = nova(
+      ['worker', '--redis', `redis://127.0.0.1:${port}`, '--agent', 'simulated'],
+      t.dir,
+    );
+    expect(worker.code).toBe(2);
+    expect(worker.stderr).toBe(
+      `nova: error: cannot reach Redis at redis://127.0.0.1:${port}: connection refused\n`,
+    );
+    const worktree = nova(
+      ['run', '--executor', 'bullmq', '--redis', redisUrl, '--workspace', 'worktree'],
+      t.dir,
+    );
+    expect(worktree.code).toBe(2);
+    expect(worktree.stderr).toContain(
+      '--workspace worktree is not supported with --executor bullmq',
+    );
+    const missing = nova(
+      ['worker', '--redis', redisUrl, '--worker-cmd', 'no-such-agent-xyz'],
+      t.dir,
+    );
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(
+      "nova: error: the worker command 'no-such-agent-xyz' was not found (not on PATH, or not an executable file)\n",
+    );
+    const noUrl = nova(['run', '--executor', 'bullmq'], t.dir, { NOVA_REDIS_URL: '' });
+    expect(noUrl.code).toBe(2);
+    expect(noUrl.stderr).toContain('--executor bullmq needs the Redis URL');
+    expect(existsSync(join(t.dir, 'cascade_state.json'))).toBe(false);
+    rmSync(t.dir, { recursive: true, force: true });
+  });
+});

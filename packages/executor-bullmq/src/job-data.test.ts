@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { jobIdOf, queueNameOf, readJobData } from './job-data.js';
+
+const valid = {
+  run: 'abc',
+  attempt: 1,
+  project: 'P',
+  task: { id: 'A-1', name: 'n', description: 'd', branch: 'b', group: 'g', dependsOn: [] },
+  dependencies: [],
+};
+
+describe('job data', () => {
+  it('keeps only task data: a command, environment or folder in a job is dropped', () => {
+    const hostile = {
+      ...valid,
+      command: ['sh', '-c', 'touch /tmp/x'],
+      env: { PATH: '/evil' },
+      cwd: '/',
+      stdin: 'x',
+    };
+    const read = readJobData(hostile) as unknown as Record<string, unknown>;
+    expect(Object.keys(read).sort()).toEqual(['attempt', 'dependencies', 'project', 'run', 'task']);
+    expect(read).not.toHaveProperty('command');
+  });
+
+  it('refuses malformed jobs', () => {
+    expect(() => readJobData(null)).toThrow('object');
+    expect(() => readJobData({ ...valid, attempt: 0 })).toThrow('attempt');
+    expect(() => readJobData({ ...valid, task: { ...valid.task, id: '../x' } })).toThrow('task id');
+    expect(() => readJobData({ ...valid, task: { ...valid.task, name: 5 } })).toThrow('task.name');
+    expect(() => readJobData({ ...valid, run: '../../etc' })).toThrow('run');
+  });
+
+  it('names queues after the project and jobs after run, task and attempt', () => {
+    expect(queueNameOf('My Project: v2!')).toBe('nova-my-project-v2');
+    expect(queueNameOf('***')).toBe('nova-project');
+    expect(jobIdOf('r1', 'API-01', 3)).toBe('r1:API-01:3');
+  });
+});

@@ -1,0 +1,280 @@
+/**
+ * `nova worker`: takes jobs from a project's queue and runs each as a local attempt through
+ * @program-nova/worker (process group, timeouts, token accounting, typed failures), exactly as a
+ * local run does. The command comes from these options, never from the job.
+ */
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { clip, zeroUsage } from '@program-nova/core';
+import { outcomeOfWorkerResult } from '@program-nova/orchestrator';
+import { type StartWorkerOptions, startWorker, type WorkerProcess } from '@program-nova/worker';
+import { type ConnectionOptions, type Job, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { lastingOptions, probeRedis } from './connect.js';
+import { BullmqExecutorError } from './errors.js';
+import { type JobProgress, outcomeToWire, readJobData } from './job-data.js';
+import { DEFAULT_PREFIX, novaKeys } from './keys.js';
+import { LogTail } from './log-tail.js';
+import { parseRedisUrl } from './redis-url.js';
+import { workerNameOf } from './runner.js';
+
+export interface NovaWorkerOptions {
+  /** redis:// or rediss:// URL (a password in it is never shown). */
+  redis: string;
+  /** The queue to serve (see queueNameOf). */
+  queue: string;
+  /** Jobs run at once (default 1). */
+  concurrency?: number;
+  /** The agent's argv template (default: @program-nova/worker's, Claude Code). */
+  command?: readonly string[];
+  /** stdin template (default '{prompt}'); null closes stdin. */
+  stdin?: string | null;
+  /** Folder of the attempts' own log files on this machine. */
+  logsDir: string;
+  /** Where agents run (default this process's folder). */
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Model when neither the job nor its task names one. */
+  model?: string;
+  inactivityTimeoutMs?: number;
+  maxLogBytes?: number;
+  killGraceMs?: number;
+  /**
+   * How long a job stays this worker's without it renewing the lock (renewed every half of it).
+   * A worker silent this long is taken for dead: its job goes back to the queue. Default 30 s.
+   */
+  lockDurationMs?: number;
+  /** How often this worker looks for other workers' stalled jobs (default: lockDurationMs). */
+  stalledIntervalMs?: number;
+  /** Times a job may be put back after its worker was lost before it fails (default 1). */
+  maxStalledCount?: number;
+  /** How often live figures and output are sent while a job runs (default 250 ms). */
+  progressIntervalMs?: number;
+  prefix?: string;
+}
+
+export interface NovaWorkerEvents {
+  taken: (info: { jobId: string; taskId: string }) => void;
+  finished: (info: { jobId: string; taskId: string; ok: boolean; kind: string | null }) => void;
+  refused: (info: { jobId: string; reason: string }) => void;
+  error: (error: Error) => void;
+}
+
+const DEFAULT_LOCK_MS = 30_000;
+/** Output chunks kept per job stream at most (the orchestrator reads them within a second). */
+const STREAM_MAX = 100_000;
+
+export class NovaWorker {
+  readonly runner: { host: string; pid: number } = { host: hostname(), pid: process.pid };
+  readonly #o: NovaWorkerOptions;
+  readonly #redis: Redis;
+  readonly #subscriber: Redis;
+  readonly #worker: Worker;
+  readonly #running = new Map<string, WorkerProcess>();
+  readonly #listeners: { [K in keyof NovaWorkerEvents]: NovaWorkerEvents[K][] } = {
+    taken: [],
+    finished: [],
+    refused: [],
+    error: [],
+  };
+  #closing: Promise<void> | null = null;
+
+  private constructor(o: NovaWorkerOptions, redis: Redis, subscriber: Redis, worker: Worker) {
+    this.#o = o;
+    this.#redis = redis;
+    this.#subscriber = subscriber;
+    this.#worker = worker;
+  }
+
+  /** Checks Redis (REDIS_URL, REDIS_UNREACHABLE, REDIS_AUTH) and starts taking jobs. */
+  static async start(o: NovaWorkerOptions): Promise<NovaWorker> {
+    const concurrency = o.concurrency ?? 1;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new BullmqExecutorError(
+        'INVALID_OPTIONS',
+        `concurrency must be a positive integer, got ${concurrency}`,
+      );
+    }
+    const lockDuration = o.lockDurationMs ?? DEFAULT_LOCK_MS;
+    if (!Number.isFinite(lockDuration) || lockDuration < 500) {
+      throw new BullmqExecutorError(
+        'INVALID_OPTIONS',
+        `the lock duration must be at least 500 ms, got ${lockDuration}`,
+      );
+    }
+    const target = parseRedisUrl(o.redis);
+    await probeRedis(target);
+    const prefix = o.prefix ?? DEFAULT_PREFIX;
+    const keys = novaKeys(prefix, o.queue);
+    const redis = new Redis(lastingOptions(target));
+    const subscriber = new Redis(lastingOptions(target));
+    let self: NovaWorker | null = null;
+    const worker = new Worker(o.queue, (job, token) => self!.#process(job, token), {
+      connection: lastingOptions(target) as ConnectionOptions,
+      prefix,
+      name: workerNameOf({ host: hostname(), pid: process.pid }),
+      concurrency,
+      lockDuration,
+      stalledInterval: o.stalledIntervalMs ?? lockDuration,
+      maxStalledCount: o.maxStalledCount ?? 1,
+      autorun: false,
+    });
+    self = new NovaWorker(o, redis, subscriber, worker);
+    const me = self;
+    for (const conn of [redis, subscriber]) conn.on('error', () => {});
+    worker.on('error', (e) => me.#emit('error', e));
+    subscriber.on('message', (_channel: string, message: string) => me.#onCancel(message));
+    await subscriber.subscribe(keys.cancelChannel);
+    void worker.run().catch((e: unknown) => me.#emit('error', e as Error));
+    return self;
+  }
+
+  on<E extends keyof NovaWorkerEvents>(event: E, listener: NovaWorkerEvents[E]): this {
+    this.#listeners[event].push(listener);
+    return this;
+  }
+
+  /** Jobs running now. */
+  get running(): number {
+    return this.#running.size;
+  }
+
+  /**
+   * Stops taking jobs and stops the agents it is running (SIGTERM, grace, SIGKILL); their jobs end
+   * as interrupted, which the orchestrator queues again for another worker.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      const closed = this.#worker.close();
+      await Promise.all([...this.#running.values()].map((w) => w.terminate()));
+      await closed.catch(() => {});
+      await this.#subscriber.quit().catch(() => {});
+      await this.#redis.quit().catch(() => {});
+    })();
+    return this.#closing;
+  }
+
+  #emit<E extends keyof NovaWorkerEvents>(
+    event: E,
+    ...args: Parameters<NovaWorkerEvents[E]>
+  ): void {
+    for (const l of this.#listeners[event]) (l as (...a: unknown[]) => void)(...args);
+  }
+
+  #onCancel(message: string): void {
+    const force = message.startsWith('force:');
+    const jobId = force ? message.slice('force:'.length) : message;
+    const w = this.#running.get(jobId);
+    if (!w) return;
+    const first = w.terminate();
+    if (force) void w.terminate();
+    void first;
+  }
+
+  async #process(job: Job, _token?: string): Promise<Record<string, unknown>> {
+    const jobId = job.id!;
+    const keys = novaKeys(this.#o.prefix ?? DEFAULT_PREFIX, this.#o.queue);
+    let data: ReturnType<typeof readJobData>;
+    try {
+      data = readJobData(job.data);
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      this.#emit('refused', { jobId, reason });
+      // A job this worker cannot read fails in BullMQ: the orchestrator sees why.
+      throw new Error(`refused by ${this.runner.host}:${this.runner.pid}: ${reason}`);
+    }
+    if ((await this.#redis.sismember(keys.cancelSet, jobId)) === 1) {
+      return interruptedWire('stopped by the orchestrator before it started');
+    }
+    const o = this.#o;
+    const progress: JobProgress = { runner: this.runner };
+    await job.updateProgress({ ...progress });
+    const options: StartWorkerOptions = {
+      task: data.task,
+      project: data.project,
+      dependencies: data.dependencies,
+      ...(data.previousFailure !== undefined ? { previousFailure: data.previousFailure } : {}),
+      ...(o.command !== undefined ? { command: o.command } : {}),
+      ...(o.stdin !== undefined ? { stdin: o.stdin } : {}),
+      model: data.task.model ?? data.model ?? o.model,
+      ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
+      ...(o.env !== undefined ? { env: o.env } : {}),
+      logsDir: join(o.logsDir, data.run),
+      timeoutMs: data.timeoutMs,
+      inactivityTimeoutMs: o.inactivityTimeoutMs,
+      maxLogBytes: o.maxLogBytes,
+      killGraceMs: o.killGraceMs,
+    };
+    const w = startWorker(options);
+    this.#running.set(jobId, w);
+    this.#emit('taken', { jobId, taskId: data.task.id });
+    const tail = new LogTail(w.logPath);
+    const stream = keys.log(jobId);
+    let dirty = false;
+    w.on('tokens', (t) => {
+      progress.usage = t.usage;
+      progress.costUsd = t.costUsd;
+      progress.model = t.model;
+      dirty = true;
+    });
+    w.on('init', (i) => {
+      if (i.model) progress.model = i.model;
+      dirty = true;
+    });
+    w.on('activity', (line) => {
+      progress.step = clip(line, 200);
+      dirty = true;
+    });
+    let sending = Promise.resolve();
+    const send = () => {
+      sending = sending.then(async () => {
+        const pieces = tail.read();
+        if (pieces.length > 0) {
+          const multi = this.#redis.multi();
+          for (const p of pieces) multi.xadd(stream, 'MAXLEN', '~', STREAM_MAX, '*', 'd', p);
+          await multi.exec().catch(() => {});
+        }
+        if (dirty) {
+          dirty = false;
+          await job.updateProgress({ ...progress }).catch(() => {});
+        }
+      });
+      return sending;
+    };
+    const timer = setInterval(() => void send(), o.progressIntervalMs ?? 250);
+    try {
+      const result = await w.done;
+      clearInterval(timer);
+      await send();
+      const outcome = outcomeOfWorkerResult(result);
+      this.#emit('finished', {
+        jobId,
+        taskId: data.task.id,
+        ok: outcome.ok,
+        kind: outcome.ok ? null : outcome.kind,
+      });
+      return outcomeToWire(outcome);
+    } finally {
+      clearInterval(timer);
+      tail.close();
+      this.#running.delete(jobId);
+    }
+  }
+}
+
+function interruptedWire(message: string): Record<string, unknown> {
+  return {
+    ok: false,
+    kind: 'interrupted',
+    message,
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    retryable: true,
+    resetAt: null,
+    usage: zeroUsage(),
+    costUsd: null,
+    model: null,
+    durationMs: 0,
+  };
+}
