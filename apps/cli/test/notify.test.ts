@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { killStarted, nova, startNova, tempDir } from './helpers.js';
+import { killStarted, nova, startNova, tempDir, waitFor } from './helpers.js';
 
 const dirs: { cleanup(): void }[] = [];
 const servers: Server[] = [];
@@ -163,6 +163,36 @@ describe('nova run: notifications', { timeout: 120_000 }, () => {
     expect(alive(leader!)).toBe(false);
     expect(alive(child!)).toBe(false);
   });
+
+  it('Ctrl-C during the end-of-run wait stops a running hook with its group instead of leaving it behind', async () => {
+    const t = planDir();
+    // A wait of ten minutes: only the Ctrl-C can end it within the test's own timeout.
+    const run = startNova(
+      [
+        'run',
+        '--agent',
+        'simulated',
+        '--hook-timeout',
+        '10m',
+        '--on',
+        `run:finished=${process.execPath} hang.mjs pids.json`,
+      ],
+      t.dir,
+      FAIL_A2,
+    );
+    const pidsFile = join(t.dir, 'pids.json');
+    await waitFor(() => existsSync(pidsFile) && readFileSync(pidsFile, 'utf8') !== '', 'the hook');
+    run.child.kill('SIGINT');
+    const { code } = await run.exited;
+    // The run itself had ended (A2 failed) before the Ctrl-C: its exit code stands.
+    expect(code).toBe(1);
+    expect(run.stderr()).toContain(
+      'HOOK_TIMEOUT: 1 hook run not finished when the wait was cut short: stopped',
+    );
+    const [leader, child] = JSON.parse(readFileSync(pidsFile, 'utf8')) as number[];
+    expect(alive(leader!)).toBe(false);
+    expect(alive(child!)).toBe(false);
+  }, 60_000);
 
   it('webhooks: signed with NOVA_WEBHOOK_SECRET, a 500 retried as the same delivery, every event received', async () => {
     const t = planDir();

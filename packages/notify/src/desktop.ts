@@ -89,8 +89,8 @@ export function createDesktopSink(options: DesktopSinkOptions): Sink {
     send(event) {
       if (!off && DESKTOP_EVENTS.includes(event.type)) queue.push(event);
     },
-    async flush(withinMs) {
-      await drainWithin([queue as SerialQueue<unknown>], withinMs);
+    async flush(withinMs, signal) {
+      await drainWithin([queue as SerialQueue<unknown>], withinMs, signal);
     },
   };
 }

@@ -140,15 +140,16 @@ export function createHookSink(options: HookSinkOptions): Sink {
         if (eventMatches([hook.event], event)) queue.push(event);
       }
     },
-    async flush(withinMs) {
+    async flush(withinMs, signal) {
       const stopped = await drainWithin(
         queues.map((q) => q.queue as SerialQueue<unknown>),
         withinMs,
+        signal,
       );
       if (stopped > 0) {
         warn({
           code: 'HOOK_TIMEOUT',
-          message: `${stopped} hook run${stopped > 1 ? 's' : ''} not finished ${formatDuration(withinMs)} after the run ended: stopped`,
+          message: `${stopped} hook run${stopped > 1 ? 's' : ''} not finished ${signal?.aborted ? 'when the wait was cut short' : `${formatDuration(withinMs)} after the run ended`}: stopped`,
         });
       }
     },

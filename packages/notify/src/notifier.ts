@@ -30,8 +30,12 @@ export interface NotifierOptions {
 export interface Notifier {
   /** Hands the event to every sink; returns at once, never throws. */
   send(event: NotifyEvent): void;
-  /** Waits for queued work (hooks at most hookTimeoutMs, webhooks at most webhookFlushMs). */
-  flush(): Promise<void>;
+  /**
+   * Waits for queued work (hooks at most hookTimeoutMs, webhooks at most webhookFlushMs); an
+   * aborted `signal` (the user's Ctrl-C) ends the wait at once, stopping running hooks' process
+   * groups, so none outlives the caller.
+   */
+  flush(options?: { signal?: AbortSignal }): Promise<void>;
   readonly hookCount: number;
   readonly webhookCount: number;
   readonly desktop: boolean;
@@ -73,8 +77,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
     send(event) {
       for (const { sink } of sinks) sink.send(event);
     },
-    async flush() {
-      await Promise.all(sinks.map(({ sink, flushMs }) => sink.flush(flushMs)));
+    async flush({ signal } = {}) {
+      await Promise.all(sinks.map(({ sink, flushMs }) => sink.flush(flushMs, signal)));
     },
     hookCount: hooks.length,
     webhookCount: webhooks.length,

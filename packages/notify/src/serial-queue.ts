@@ -75,16 +75,25 @@ export class SerialQueue<T> {
 }
 
 /**
- * Waits for every queue to be idle, at most `withinMs`; then stops them all. Returns how many
- * items were dropped or aborted (0 when everything finished in time).
+ * Waits for every queue to be idle, at most `withinMs` and no longer than `signal` allows; then
+ * stops them all. Returns how many items were dropped or aborted (0 when everything finished in
+ * time).
  */
-export async function drainWithin(queues: readonly SerialQueue<unknown>[], withinMs: number) {
+export async function drainWithin(
+  queues: readonly SerialQueue<unknown>[],
+  withinMs: number,
+  signal?: AbortSignal,
+) {
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const timedOut = new Promise<true>((resolve) => {
-    timer = setTimeout(() => resolve(true), withinMs);
+    timer = setTimeout(() => resolve(true), signal?.aborted ? 0 : withinMs);
+    onAbort = () => resolve(true);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
   const done = await Promise.race([Promise.all(queues.map((q) => q.idle())), timedOut]);
   clearTimeout(timer);
+  if (onAbort) signal?.removeEventListener('abort', onAbort);
   if (done !== true) return 0;
   let stopped = 0;
   for (const q of queues) stopped += q.stop();

@@ -43,7 +43,8 @@ export interface Sink {
   send(event: NotifyEvent): void;
   /**
    * Resolves once everything queued is done, or after `withinMs`: then what is still running is
-   * stopped, what is queued is dropped, and that is reported as one warning. Never rejects.
+   * stopped, what is queued is dropped, and that is reported as one warning. An aborted `signal`
+   * ends the wait at once, the same way. Never rejects.
    */
-  flush(withinMs: number): Promise<void>;
+  flush(withinMs: number, signal?: AbortSignal): Promise<void>;
 }

@@ -226,15 +226,16 @@ export function createWebhookSink(options: WebhookSinkOptions): Sink {
         queue.push({ event, body, id: randomUUID() });
       }
     },
-    async flush(withinMs) {
+    async flush(withinMs, signal) {
       const stopped = await drainWithin(
         queues.map((q) => q.queue as SerialQueue<unknown>),
         withinMs,
+        signal,
       );
       if (stopped > 0) {
         warn({
           code: 'WEBHOOK_FAILED',
-          message: `${stopped} webhook deliver${stopped > 1 ? 'ies' : 'y'} not made ${formatDuration(withinMs)} after the run ended: dropped`,
+          message: `${stopped} webhook deliver${stopped > 1 ? 'ies' : 'y'} not made ${signal?.aborted ? 'when the wait was cut short' : `${formatDuration(withinMs)} after the run ended`}: dropped`,
         });
       }
     },

@@ -113,3 +113,22 @@ export function notifierLine(n: Notifier): string {
   if (n.desktop) parts.push('desktop notifications');
   return `Notifications: ${parts.join(', ')}`;
 }
+
+/**
+ * The bounded end-of-run wait for hooks and webhooks. The run's own signal handling is gone by
+ * then, so a Ctrl-C here would kill nova and leave a running hook (its own process group) behind:
+ * instead it cuts the wait short, which stops the hooks' groups before nova exits.
+ */
+export async function flushNotifier(notifier: Notifier | null): Promise<void> {
+  if (!notifier) return;
+  const stop = new AbortController();
+  const cut = () => stop.abort();
+  process.on('SIGINT', cut);
+  process.on('SIGTERM', cut);
+  try {
+    await notifier.flush({ signal: stop.signal });
+  } finally {
+    process.off('SIGINT', cut);
+    process.off('SIGTERM', cut);
+  }
+}

@@ -26,7 +26,7 @@ import { diagnosticLines } from '../render/diagnostic-lines.js';
 import { blockedLines, countsLine, failureLines, usageLine } from '../render/state-report.js';
 import { keepHeapTight } from './heap.js';
 import { openRunDashboard, type RunDashboard } from './run-dashboard.js';
-import { notifierLine, openRunNotifier } from './run-notify.js';
+import { flushNotifier, notifierLine, openRunNotifier } from './run-notify.js';
 import { checkWorkerCommand, type RunSettings } from './settings.js';
 import { createRunView, type RunView } from './view/index.js';
 import { chooseWorkspace, resultLines, workLines, workspaceNotes } from './workspace-mode.js';
@@ -230,7 +230,7 @@ async function runWith(
     await server?.close();
     await orchestrator.close().catch(() => {});
     disposeSignals();
-    await notifier?.flush();
+    await flushNotifier(notifier);
     throw error;
   }
   view.stop();
@@ -267,7 +267,7 @@ async function runWith(
   // Every task completed, but their work could not be merged into one result branch.
   const exitCode = code === EXIT.ok && result.resultError ? EXIT.tasksFailed : code;
   // Queued hooks and webhooks get a bounded wait; what they do never changes the exit code.
-  await notifier?.flush();
+  await flushNotifier(notifier);
   await server?.finish(exitCode, options.keepServing ?? true);
   return exitCode;
 }
