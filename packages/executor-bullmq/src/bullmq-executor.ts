@@ -1,8 +1,8 @@
 /**
  * The orchestrator's side of the queue: each attempt becomes one plain BullMQ job (id
- * `<run>:<task>:<attempt>`, priority from the critical path), followed through the queue's events
- * (with a periodic look at each job in case an event was missed, as across a Redis restart) until
- * its outcome is taken; then the job is removed. A job still in Redis is an outcome no orchestrator
+ * `<run>:<task>:[<resets>.]<attempt>`, priority from the critical path), followed through the
+ * queue's events (with a periodic look at each job in case an event was missed, as across a Redis
+ * restart) until its outcome is taken; then the job is removed. A job still in Redis is an outcome no orchestrator
  * has taken yet, which is what lets a restarted run follow the jobs of the one that died.
  */
 import { createHash } from 'node:crypto';
@@ -134,7 +134,7 @@ export class BullmqExecutor implements Executor {
   /**
    * The first attempt after a reset: finished jobs of the task's earlier series (left by an
    * orchestrator that died between recording their outcome and removing them) are never followed
-   * again, so they go, and a job in Redis stays an outcome no run has recorded yet.
+   * again (their ids differ from every new attempt's), so they go rather than stay for good.
    */
   async #dropEarlierSeries(run: string, taskId: string, resets: number): Promise<void> {
     const prefix = `${run}:${taskId}:`;
