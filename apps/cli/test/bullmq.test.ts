@@ -237,6 +237,36 @@ describe('nova run --executor bullmq with nova worker', () => {
     await worker.exited;
   });
 
+  it('after --rerun-changed, a kill -9 of nova run: the next run follows the job of the new series; nothing runs again', async () => {
+    const { t, agent } = project(1, 'Adopt After Reset');
+    const env = { AGENT_DIR: t.dir, AGENT_SLEEP_MS: '1500' };
+    const worker = startWorker(t.dir, agent, env);
+    await waitFor(() => worker.stdout().includes('queue nova-adopt-after-reset'), 'the worker');
+    const runArgs = ['run', '--executor', 'bullmq', '--redis', redisUrl];
+    const agentRuns = () => {
+      const f = join(t.dir, 'runs.jsonl');
+      return existsSync(f) ? readFileSync(f, 'utf8').trim().split('\n').length : 0;
+    };
+    expect((await startNova(runArgs, t.dir, env).exited).code).toBe(0);
+    expect(agentRuns()).toBe(1);
+    // The plan entry changes: --rerun-changed resets the task (its attempts count from 1 again).
+    t.write('CASCADE.md', plan(1, 'Adopt After Reset').replace('| Do T-01 |', '| Do T-01 again |'));
+    const second = startNova([...runArgs, '--rerun-changed'], t.dir, env);
+    await waitFor(() => /^started/m.test(second.stdout()), 'the task to start');
+    second.child.kill('SIGKILL');
+    await second.exited;
+    await waitFor(() => agentRuns() === 2, 'the job to finish while no orchestrator is there');
+    const third = startNova(runArgs, t.dir, env);
+    const exit = await third.exited;
+    expect(exit.code, third.stderr()).toBe(0);
+    expect(third.stderr()).toContain('followed again, not restarted');
+    expect(agentRuns()).toBe(2);
+    const state = JSON.parse(readFileSync(join(t.dir, 'cascade_state.json'), 'utf8'));
+    expect(state.tasks['T-01']).toMatchObject({ status: 'completed', attempts: 1, resets: 1 });
+    worker.child.kill('SIGINT');
+    await worker.exited;
+  });
+
   it('bad input: Redis unreachable, worktree mode, a missing URL: one line each, exit 2', async () => {
     const { t } = project(2, 'Bad Input');
     const port = await freePort();

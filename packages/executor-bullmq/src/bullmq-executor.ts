@@ -1,8 +1,8 @@
 /**
  * The orchestrator's side of the queue: each attempt becomes one plain BullMQ job (id
- * `<run>:<task>:<attempt>`, priority from the critical path), followed through the queue's events
- * (with a periodic look at each job in case an event was missed, as across a Redis restart) until
- * its outcome is taken; then the job is removed. A job still in Redis is an outcome no orchestrator
+ * `<run>:<task>:[<resets>.]<attempt>`, priority from the critical path), followed through the
+ * queue's events (with a periodic look at each job in case an event was missed, as across a Redis
+ * restart) until its outcome is taken; then the job is removed. A job still in Redis is an outcome no orchestrator
  * has taken yet, which is what lets a restarted run follow the jobs of the one that died.
  */
 import { createHash } from 'node:crypto';
@@ -112,7 +112,7 @@ export class BullmqExecutor implements Executor {
 
   start(spec: TaskRunSpec): Execution {
     const run = this.runOf(spec.stateFile);
-    const jobId = jobIdOf(run, spec.task.id, spec.attempt);
+    const jobId = jobIdOf(run, spec.task.id, spec.attempt, spec.resets);
     const execution = new RemoteExecution(
       this,
       spec,
@@ -120,8 +120,34 @@ export class BullmqExecutor implements Executor {
       new LogSink(this.#o.logsDir, spec.task.id),
     );
     this.#executions.set(jobId, execution);
-    void execution.begin(jobDataOf(spec, run), Math.min(spec.rank + 1, MAX_PRIORITY));
+    const resets = spec.resets ?? 0;
+    const earlier =
+      resets > 0 && spec.attempt === 1
+        ? this.#dropEarlierSeries(run, spec.task.id, resets)
+        : Promise.resolve();
+    void earlier.then(() =>
+      execution.begin(jobDataOf(spec, run), Math.min(spec.rank + 1, MAX_PRIORITY)),
+    );
     return execution;
+  }
+
+  /**
+   * The first attempt after a reset: finished jobs of the task's earlier series (left by an
+   * orchestrator that died between recording their outcome and removing them) are never followed
+   * again (their ids differ from every new attempt's), so they go rather than stay for good.
+   */
+  async #dropEarlierSeries(run: string, taskId: string, resets: number): Promise<void> {
+    const prefix = `${run}:${taskId}:`;
+    try {
+      for (const job of await this.queue.getJobs(['completed', 'failed'])) {
+        const id = job?.id;
+        if (!id?.startsWith(prefix)) continue;
+        const series = /^(?:(\d+)\.)?\d+$/.exec(id.slice(prefix.length));
+        if (series && Number(series[1] ?? 0) < resets) await this.discard(id);
+      }
+    } catch {
+      // Best effort: a leftover of an earlier series has another id and is never taken.
+    }
   }
 
   /**
@@ -129,7 +155,12 @@ export class BullmqExecutor implements Executor {
    * starts (same attempt, same job id), so work done meanwhile is kept and nothing runs twice.
    */
   async reap(attempt: RecordedAttempt): Promise<ReapResult> {
-    const jobId = jobIdOf(this.runOf(attempt.stateFile), attempt.id, attempt.state.attempts + 1);
+    const jobId = jobIdOf(
+      this.runOf(attempt.stateFile),
+      attempt.id,
+      attempt.state.attempts + 1,
+      attempt.state.resets,
+    );
     const job = await this.queue.getJob(jobId);
     if (!job) return { found: false, detail: 'its job is no longer in the queue; it runs again' };
     const state = await job.getState();
@@ -157,6 +188,16 @@ export class BullmqExecutor implements Executor {
   /** @internal */
   get redis(): Redis {
     return this.#redis;
+  }
+  /** @internal Removes a job, its output stream and any cancel request for it. */
+  async discard(jobId: string): Promise<void> {
+    await this.queue.remove(jobId).catch(() => 0);
+    await this.#redis
+      .multi()
+      .del(this.#keys.log(jobId))
+      .srem(this.#keys.cancelSet, jobId)
+      .exec()
+      .catch(() => {});
   }
   /** @internal */
   removing(jobId: string, done: Promise<void>): void {
@@ -418,21 +459,7 @@ class RemoteExecution implements Execution {
   acknowledge(): void {
     if (!this.#taken) return;
     this.#taken = false;
-    const removal = this.#x.queue
-      .remove(this.jobId)
-      .catch(() => 0)
-      .then(() =>
-        this.#x.redis
-          .multi()
-          .del(this.#x.keys.log(this.jobId))
-          .srem(this.#x.keys.cancelSet, this.jobId)
-          .exec(),
-      )
-      .then(
-        () => {},
-        () => {},
-      );
-    this.#x.removing(this.jobId, removal);
+    this.#x.removing(this.jobId, this.#x.discard(this.jobId));
   }
 
   /** Output written before the outcome that the reading loop has not fetched yet. */

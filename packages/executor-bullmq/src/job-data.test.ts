@@ -35,5 +35,9 @@ describe('job data', () => {
     expect(queueNameOf('My Project: v2!')).toBe('nova-my-project-v2');
     expect(queueNameOf('***')).toBe('nova-project');
     expect(jobIdOf('r1', 'API-01', 3)).toBe('r1:API-01:3');
+    expect(jobIdOf('r1', 'API-01', 3, 0)).toBe('r1:API-01:3');
+    // After a reset the attempts count from 1 again: the series keeps the ids apart.
+    expect(jobIdOf('r1', 'API-01', 1, 2)).toBe('r1:API-01:2.1');
+    expect(jobIdOf('r1', 'API-01', 1, 2)).not.toBe(jobIdOf('r1', 'API-01', 1, 1));
   });
 });

@@ -39,9 +39,13 @@ export interface JobProgress {
   step?: string | null;
 }
 
-/** `<run>:<task>:<attempt>`: the same attempt is never queued twice. */
-export function jobIdOf(run: string, taskId: string, attempt: number): string {
-  return `${run}:${taskId}:${attempt}`;
+/**
+ * `<run>:<task>:<attempt>`, or `<run>:<task>:<resets>.<attempt>` once the task was reset: the same
+ * attempt is never queued twice, and an attempt of an earlier series (a reset numbers attempts
+ * from 1 again) never shares an id with a new one. (BullMQ allows exactly two colons in an id.)
+ */
+export function jobIdOf(run: string, taskId: string, attempt: number, resets = 0): string {
+  return resets > 0 ? `${run}:${taskId}:${resets}.${attempt}` : `${run}:${taskId}:${attempt}`;
 }
 
 /** A queue name from the project's name: `nova-<slug>`. */

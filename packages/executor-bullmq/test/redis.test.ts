@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Orchestrator } from '@program-nova/orchestrator';
+import { type Executor, Orchestrator } from '@program-nova/orchestrator';
 import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BullmqExecutor, BullmqExecutorError, NovaWorker, queueNameOf } from '../src/index.js';
@@ -252,6 +252,79 @@ describe('BullmqExecutor with real workers', () => {
     } finally {
       await executor.close();
       if (b) await stopWorker(b);
+    }
+  });
+
+  it('a finished job a crash left in Redis never stands in for the attempt after nova retry or --rerun-changed', async () => {
+    const p = project([['S-01', []]], 'Stale Jobs');
+    const queue = queueNameOf('Stale Jobs');
+    const w = spawnWorker(queue, p.dir, p.records, {}, { AGENT_FAIL_ONCE_TASK: 'S-01' });
+    await w.ready;
+    const executor = await BullmqExecutor.open({
+      redis: redis.url,
+      queue,
+      logsDir: p.logsDir,
+      checkIntervalMs: 500,
+    });
+    // An orchestrator killed after journaling each outcome, before removing its job: the job stays.
+    const dying: Executor = {
+      start(spec) {
+        const e = executor.start(spec);
+        e.acknowledge = () => {};
+        return e;
+      },
+      reap: (a) => executor.reap(a),
+    };
+    const run = (x: Executor, more: { rerunChanged?: boolean } = {}) =>
+      new Orchestrator({
+        cascadeFile: p.cascadeFile,
+        stateFile: p.stateFile,
+        logsDir: p.logsDir,
+        executor: x,
+        maxWorkers: 2,
+        ...more,
+      }).run({ checkInterval: 100 });
+    // Every start of the agent leaves a pid file, whatever it then does.
+    const agentRuns = () =>
+      readdirSync(p.records).filter((n) => n.startsWith('S-01.') && n.endsWith('.pid')).length;
+    const finishedJobs = async () =>
+      (await executor.queue.getJobs(['completed', 'failed'])).map((j) => j.id).sort();
+    const task = () => JSON.parse(readFileSync(p.stateFile, 'utf8')).tasks['S-01'];
+    try {
+      // The agent fails; the failure is recorded and its job (`…:S-01:1`) stays in Redis.
+      expect((await run(dying)).outcome).toBe('failed');
+      expect(agentRuns()).toBe(1);
+      expect(task()).toMatchObject({ status: 'failed', attempts: 1 });
+      const [failedJob] = await finishedJobs();
+      expect(failedJob).toMatch(/:S-01:1$/);
+
+      // nova retry: attempts count from 1 again. The agent really runs, and succeeds this time.
+      const retry = new Orchestrator({ cascadeFile: p.cascadeFile, stateFile: p.stateFile });
+      expect(await retry.reset(['S-01'])).toEqual(['S-01']);
+      await retry.close();
+      expect((await run(dying)).outcome).toBe('completed');
+      expect(agentRuns()).toBe(2);
+      expect(task()).toMatchObject({ status: 'completed', attempts: 1, resets: 1 });
+      expect(readFileSync(join(p.logsDir, 'S-01.log'), 'utf8')).toContain('working on S-01');
+      // The new series' first attempt dropped the earlier series' job; its own stayed ("crash").
+      const [completedJob] = await finishedJobs();
+      expect(await finishedJobs()).toEqual([completedJob]);
+      expect(completedJob).toBe(failedJob!.replace(/:1$/, ':1.1'));
+      expect((await executor.queue.getJob(completedJob!))!.returnvalue.ok).toBe(true);
+
+      // --rerun-changed after the plan entry changed: runs again too, past the completed job left.
+      writeFileSync(
+        p.cascadeFile,
+        readFileSync(p.cascadeFile, 'utf8').replace('| Do S-01 |', '| Do S-01 again |'),
+      );
+      expect((await run(executor, { rerunChanged: true })).outcome).toBe('completed');
+      expect(agentRuns()).toBe(3);
+      expect(task()).toMatchObject({ status: 'completed', attempts: 1, resets: 2 });
+      // The job left by the last "crash" went, and so did this run's own once recorded.
+      expect(await finishedJobs()).toEqual([]);
+    } finally {
+      await executor.close();
+      await stopWorker(w);
     }
   });
 

@@ -19,6 +19,12 @@ export interface TaskRunSpec {
   /** 1-based number of this attempt (interruptions and usage limits do not count). */
   attempt: number;
   /**
+   * How many times the task was reset before this attempt (the state's `resets`; absent: 0). A
+   * reset numbers attempts from 1 again, so an executor that keeps attempts outside this process
+   * (a queue) keys them by both: an attempt of an earlier series is never taken for this one.
+   */
+  resets?: number;
+  /**
    * The task's place in the run's start order (0 = first: most work still depends on it, the
    * critical path). A queue executor passes it on as the job's priority.
    */

@@ -61,6 +61,7 @@ function specFor(engine: RunEngine, task: Task, attempt: number, workerId: strin
         resultText: state.tasks[d.id]?.result_text ?? null,
       })),
     attempt,
+    resets: state.tasks[task.id]?.resets ?? 0,
     rank: engine.schedule.rank.get(task.id) ?? 0,
     workerId,
     ...(settings.model !== undefined ? { model: settings.model } : {}),

@@ -158,14 +158,19 @@ describe('applyTransition', () => {
       cost_usd: 1.5,
     });
     expect(s.tasks.F1.token_usage).toEqual(usage(107, 12));
+    expect(s.tasks.F1.resets).toBeUndefined();
     applyTransition(s, { type: 'task_reset', at: T3, id: 'F1' });
     expect(s.tasks.F1).toMatchObject({
       status: 'pending',
       attempts: 0,
+      resets: 1,
       error: null,
       failure_kind: null,
     });
     expect(s.tasks.F1.token_usage).toEqual(usage(107, 12)); // money spent stays spent
+    // Each reset starts a new series of attempts, numbered from 1 again.
+    applyTransition(s, { type: 'task_reset', at: T3, id: 'F1' });
+    expect(s.tasks.F1.resets).toBe(2);
   });
 
   it('returns an interrupted task to pending with the reason, attempts unchanged', () => {

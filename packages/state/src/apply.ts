@@ -334,6 +334,7 @@ export function applyTransition(state: CascadeState, t: Transition | JournalEntr
       const task = taskOf(state, t);
       task.status = 'pending';
       task.attempts = 0;
+      task.resets = (task.resets ?? 0) + 1;
       task.error = null;
       task.failure_kind = null;
       task.exit_code = null;

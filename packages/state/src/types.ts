@@ -120,6 +120,13 @@ export interface TaskState {
   exit_code: number | null;
   /** Attempts that ran to an outcome (interruptions and usage limits do not count). */
   attempts: number;
+  /**
+   * Times the task was reset (`task_reset`: `nova retry`, `--rerun-changed`), which starts its
+   * attempts from 1 again; absent until the first. With `attempts`, names one attempt for good: an
+   * executor that keeps attempts outside the run (a queue) keys them by both, so an attempt of an
+   * earlier series never stands in for a new one.
+   */
+  resets?: number;
   /** When a scheduled retry (or a usage-limit requeue) may start. */
   retry_at: string | null;
   log_path: string | null;

@@ -63,6 +63,17 @@ describe('validateState', () => {
     expect(errorOf(() => validateState(doc)).field).toBe('tasks.F1.runner.host');
   });
 
+  it('reads how often a task was reset (resets), checks it, and loads files without it', () => {
+    const doc = JSON.parse(JSON.stringify(createState(sampleCascade())));
+    expect(validateState(doc).tasks.F1!.resets).toBeUndefined();
+    doc.tasks.F1.resets = 3;
+    expect(validateState(doc).tasks.F1!.resets).toBe(3);
+    doc.tasks.F1.resets = -1;
+    expect(errorOf(() => validateState(doc)).field).toBe('tasks.F1.resets');
+    doc.tasks.F1.resets = 1.5;
+    expect(errorOf(() => validateState(doc)).field).toBe('tasks.F1.resets');
+  });
+
   it('refuses a task without a graph entry and a graph entry without a task', () => {
     const doc = JSON.parse(JSON.stringify(createState(makeCascade([['A', [], 'b', 'g']]))));
     doc.tasks.B = doc.tasks.A;

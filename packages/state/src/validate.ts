@@ -74,6 +74,9 @@ function checkTask(c: Checker, value: unknown, field: string): TaskState {
       : c.oneOf(obj.failure_kind, FAILURE_KINDS, child(field, 'failure_kind'));
   task.exit_code = c.nullableNumber(obj, 'exit_code', field, { integer: true });
   task.attempts = c.nullableNumber(obj, 'attempts', field, { integer: true, min: 0 }) ?? 0;
+  if (obj.resets !== undefined && obj.resets !== null) {
+    task.resets = c.nullableNumber(obj, 'resets', field, { integer: true, min: 0 }) ?? 0;
+  }
   task.retry_at = c.timestamp(obj, 'retry_at', field);
   task.log_path = c.nullableString(obj, 'log_path', field);
   task.commit_sha = c.nullableString(obj, 'commit_sha', field);
