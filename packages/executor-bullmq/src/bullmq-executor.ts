@@ -403,12 +403,25 @@ class RemoteExecution implements Execution {
     }
   }
 
-  finished(outcome: ExecutionOutcome): void {
+  finished(reported: ExecutionOutcome): void {
+    const outcome = this.#withLocalLog(reported);
     if (this.#stopping && !outcome.ok && outcome.kind !== 'interrupted') {
       this.#finish({ ...outcome, kind: 'interrupted' }, true);
       return;
     }
     this.#finish(outcome, true);
+  }
+
+  /**
+   * A worker's failure message names its own copy of the log, a path on another machine; the
+   * user reads the copy streamed beside the state, so the message names that one.
+   */
+  #withLocalLog(reported: ExecutionOutcome): ExecutionOutcome {
+    const { workerLogPath: remote, ...outcome } = reported as ExecutionOutcome & {
+      workerLogPath?: unknown;
+    };
+    if (outcome.ok || typeof remote !== 'string' || remote === '') return outcome;
+    return { ...outcome, message: outcome.message.split(remote).join(this.#log.path) };
   }
 
   failedInQueue(reason: string): void {

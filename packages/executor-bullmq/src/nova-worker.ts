@@ -253,7 +253,8 @@ export class NovaWorker {
         ok: outcome.ok,
         kind: outcome.ok ? null : outcome.kind,
       });
-      return outcomeToWire(outcome);
+      // Its messages name this machine's log; the orchestrator names its own copy instead.
+      return { ...outcomeToWire(outcome), workerLogPath: w.logPath };
     } finally {
       clearInterval(timer);
       tail.close();

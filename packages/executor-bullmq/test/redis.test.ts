@@ -295,6 +295,8 @@ describe('BullmqExecutor with real workers', () => {
       expect((await run(dying)).outcome).toBe('failed');
       expect(agentRuns()).toBe(1);
       expect(task()).toMatchObject({ status: 'failed', attempts: 1 });
+      // The reason names the log beside the state, not the worker's own copy.
+      expect(task().error).toContain(`Log: ${join(p.logsDir, 'S-01.log')}`);
       const [failedJob] = await finishedJobs();
       expect(failedJob).toMatch(/:S-01:1$/);
 
