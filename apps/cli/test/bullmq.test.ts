@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { USAGE_LIMIT_AGENT } from './fixtures/usage-limit-agent.js';
 import { killStarted, nova, type Started, startNova, tempDir, waitFor } from './helpers.js';
 
 function freePort(): Promise<number> {
@@ -166,6 +167,69 @@ describe('nova run --executor bullmq with nova worker', () => {
     expect(readFileSync(join(t.dir, 'logs', 'T-50.log'), 'utf8')).toContain('working on T-50');
     for (const w of workers) w.child.kill('SIGINT');
     for (const w of workers) expect((await w.exited).code).toBe(130);
+  });
+
+  it('a usage limit reported on a worker pauses new starts of the whole run until its stated reset', async () => {
+    const t = tempDir();
+    t.write(
+      'CASCADE.md',
+      `# Limited Remote
+
+## L1: App
+
+### L2: Core
+
+| Task ID | Task Name | What Changes | Depends On |
+| ------- | --------- | ------------ | ---------- |
+| A1      | Base      | The base     | -          |
+| A2      | Next      | On A1        | A1         |
+| B1      | Side      | Beside it    | -          |
+`,
+    );
+    const agent = t.write('agent.mjs', USAGE_LIMIT_AGENT);
+    const worker = startNova(
+      [
+        'worker',
+        '--redis',
+        redisUrl,
+        '--concurrency',
+        '2',
+        '--worker-cmd',
+        `'${process.execPath}' '${agent}' '${t.dir}' {id}`,
+      ],
+      t.dir,
+    );
+    await waitFor(() => worker.stdout().includes('queue nova-limited-remote'), 'the worker');
+    const run = startNova(['run', '--executor', 'bullmq', '--redis', redisUrl, '-j', '1'], t.dir);
+    const marker = join(t.dir, 'limited-A1');
+    const status = await waitFor(() => {
+      if (!existsSync(marker)) return null;
+      const r = nova(['status', '--json'], t.dir);
+      return r.code === 0 && JSON.parse(r.stdout).paused ? JSON.parse(r.stdout) : null;
+    }, 'the pause in status --json');
+    const reset = Number(readFileSync(marker, 'utf8'));
+    expect(status.paused).toEqual({
+      until: new Date(reset).toISOString(),
+      reason: 'usage limit reported by A1',
+      task: 'A1',
+    });
+    const exit = await run.exited;
+    expect(run.stderr()).toBe('');
+    expect(exit.code).toBe(0);
+    expect(run.stdout()).toContain('all 3 tasks completed');
+    const starts = readFileSync(join(t.dir, 'starts.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; at: number });
+    // Each task once, and A1 a second time after its limit.
+    expect(starts.map((s) => s.id).sort()).toEqual(['A1', 'A1', 'A2', 'B1']);
+    const limited = starts.findIndex((s) => s.id === 'A1');
+    // Every start after the limit, of any task, waited for the stated reset.
+    const later = starts.slice(limited + 1);
+    for (const s of later) expect(s.at).toBeGreaterThanOrEqual(reset);
+    worker.child.kill('SIGINT');
+    expect((await worker.exited).code).toBe(130);
+    t.cleanup();
   });
 
   it('Ctrl-C of nova run stops the agents on the workers, and their tasks go back to pending', async () => {

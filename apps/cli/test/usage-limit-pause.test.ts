@@ -8,6 +8,7 @@ import { formatClock } from '@program-nova/core';
 import { parseCascade } from '@program-nova/parser';
 import { applyTransition, createState } from '@program-nova/state';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { USAGE_LIMIT_AGENT as AGENT } from './fixtures/usage-limit-agent.js';
 import { killStarted, nova, startNova, tempDir, waitFor } from './helpers.js';
 
 const dirs: { cleanup(): void }[] = [];
@@ -26,36 +27,6 @@ const PLAN = `# Limited
 | ------- | --------- | --------------- | ---------- |
 | A1      | Base      | The base        | -          |
 | A2      | Next      | Built on A1     | A1         |
-`;
-
-/**
- * The fake agent: its first attempt at A1 says the limit resets a few seconds from now, as a clock
- * time (whole seconds, local time), records that instant for the test and exits 1; every other
- * attempt succeeds. Every start is recorded with its time.
- */
-const AGENT = `import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
-const [dir, id] = process.argv.slice(2);
-let stdin = '';
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (d) => { stdin += d; });
-process.stdin.on('end', () => {
-  appendFileSync(dir + '/starts.jsonl', JSON.stringify({ id, at: Date.now() }) + '\\n');
-  const print = (o) => process.stdout.write(JSON.stringify(o) + '\\n');
-  print({ type: 'system', subtype: 'init', session_id: 's', model: 'claude-sonnet-4-5' });
-  const marker = dir + '/limited-' + id;
-  if (id === 'A1' && !existsSync(marker)) {
-    const reset = Math.ceil((Date.now() + 8000) / 1000) * 1000;
-    writeFileSync(marker, String(reset));
-    const d = new Date(reset);
-    const two = (n) => String(n).padStart(2, '0');
-    const clock = two(d.getHours()) + ':' + two(d.getMinutes()) + ':' + two(d.getSeconds());
-    print({ type: 'result', subtype: 'error_during_execution', is_error: true, num_turns: 1,
-      result: 'Claude usage limit reached ∙ resets at ' + clock, session_id: 's' });
-    process.exit(1);
-  }
-  print({ type: 'result', subtype: 'success', is_error: false, num_turns: 1, result: 'done',
-    session_id: 's', usage: { input_tokens: 10, output_tokens: 5 } });
-});
 `;
 
 describe('a usage limit with its reset in prose', { timeout: 120_000 }, () => {
