@@ -4,7 +4,11 @@
  * Workers rebuild their input from the known fields, each checked, and refuse the rest.
  */
 import { isFailureKind, isTaskId, type TokenUsage, zeroUsage } from '@program-nova/core';
-import type { ExecutionOutcome, TaskRunSpec } from '@program-nova/orchestrator';
+import {
+  type ExecutionOutcome,
+  failureOutcome,
+  type TaskRunSpec,
+} from '@program-nova/orchestrator';
 
 export const JOB_NAME = 'nova-task';
 
@@ -160,20 +164,7 @@ export function outcomeToWire(o: ExecutionOutcome): Record<string, unknown> {
 export function outcomeFromWire(value: unknown): ExecutionOutcome {
   const v = (typeof value === 'string' ? safeJson(value) : value) as Record<string, unknown>;
   if (typeof v !== 'object' || v === null || typeof v.ok !== 'boolean') {
-    return {
-      ok: false,
-      kind: 'spawn_error',
-      message: 'the worker returned no readable outcome',
-      exitCode: null,
-      signal: null,
-      timedOut: false,
-      retryable: true,
-      resetAt: null,
-      usage: zeroUsage(),
-      costUsd: null,
-      model: null,
-      durationMs: 0,
-    };
+    return failureOutcome('spawn_error', 'the worker returned no readable outcome', true);
   }
   const usage = { ...zeroUsage(), ...((v.usage as TokenUsage | undefined) ?? {}) };
   if (v.ok) return { ...(v as unknown as ExecutionOutcome), usage } as ExecutionOutcome;

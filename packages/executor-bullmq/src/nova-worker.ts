@@ -5,8 +5,8 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { clip, zeroUsage } from '@program-nova/core';
-import { outcomeOfWorkerResult } from '@program-nova/orchestrator';
+import { clip } from '@program-nova/core';
+import { failureOutcome, outcomeOfWorkerResult } from '@program-nova/orchestrator';
 import { type StartWorkerOptions, startWorker, type WorkerProcess } from '@program-nova/worker';
 import { type ConnectionOptions, type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -264,18 +264,5 @@ export class NovaWorker {
 }
 
 function interruptedWire(message: string): Record<string, unknown> {
-  return {
-    ok: false,
-    kind: 'interrupted',
-    message,
-    exitCode: null,
-    signal: null,
-    timedOut: false,
-    retryable: true,
-    resetAt: null,
-    usage: zeroUsage(),
-    costUsd: null,
-    model: null,
-    durationMs: 0,
-  };
+  return outcomeToWire(failureOutcome('interrupted', message, true));
 }

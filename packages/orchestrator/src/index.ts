@@ -34,6 +34,7 @@ export type {
   RecordedAttempt,
   TaskRunSpec,
 } from './executor.js';
+export { failureOutcome } from './executor.js';
 export { LocalExecutor, type LocalExecutorOptions } from './local-executor.js';
 export {
   Orchestrator,

@@ -7,6 +7,7 @@ it('pins the runtime exports of @program-nova/orchestrator', () => {
     'Orchestrator',
     'OrchestratorError',
     'backoffDelay',
+    'failureOutcome',
     'isOrchestratorError',
     'outcomeOfWorkerResult',
     'splitCommand',

@@ -13,7 +13,7 @@ import {
   type WarningListener,
 } from '@program-nova/notify';
 import type { Orchestrator, OrchestratorEvents, RunResult } from '@program-nova/orchestrator';
-import type { NotifySettings } from './settings.js';
+import type { NotifySettings } from './notify-settings.js';
 
 /**
  * What is forwarded: every event the notify package names. Typed as orchestrator event names so
