@@ -12,6 +12,8 @@ export type WorkspaceErrorCode =
   | 'BRANCH_IN_USE'
   | 'NO_WORKTREE'
   | 'NOT_ON_TASK_BRANCH'
+  | 'INVALID_REMOTE'
+  | 'REMOTE_FAILED'
   | 'GIT_FAILED';
 
 /** What a MERGE_CONFLICT is about: the files git could not merge and the tasks whose work met there. */

@@ -2,6 +2,7 @@ export { NOVA_IDENTITY } from './context.js';
 export type { MergeConflict, WorkspaceErrorCode, WorkspaceErrorFields } from './errors.js';
 export { WorkspaceError } from './errors.js';
 export { MAX_SLUG_LENGTH, projectSlug } from './naming.js';
+export { initRepository, listRemote, showRemote } from './remote.js';
 export type { InspectOptions, RepositoryInfo } from './repository.js';
 export { inspectRepository, MIN_GIT_VERSION } from './repository.js';
 export type * from './types.js';

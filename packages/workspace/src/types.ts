@@ -101,4 +101,15 @@ export interface Workspaces {
   reset(taskId: string, startPoint: string): Promise<void>;
   mergeResult(options: MergeResultOptions): Promise<MergedResult>;
   clean(): Promise<CleanResult>;
+  /** The commit `revision` names in the repository (a full sha), or null when it names none. */
+  commitOf(revision: string): Promise<string | null>;
+  /** `git fetch <url> <refspecs>` into the repository (INVALID_REMOTE, REMOTE_FAILED). */
+  fetch(url: string, refspecs: readonly string[]): Promise<void>;
+  /** `git push <url> <refspecs>` from the repository (INVALID_REMOTE, REMOTE_FAILED). */
+  push(url: string, refspecs: readonly string[]): Promise<void>;
+  /**
+   * Sets the task's branch (and worktree) to `commit`, work made elsewhere, and forgets the task's
+   * start record: the next prepare keeps it as a user's work. Only for tasks not running.
+   */
+  adopt(taskId: string, commit: string): Promise<void>;
 }

@@ -3,8 +3,10 @@ import { isAbsolute, join, normalize, sep } from 'node:path';
 import { cleanWorktrees } from './clean.js';
 import { createContext } from './context.js';
 import { finishTask } from './finish.js';
+import { resolveCommit } from './git.js';
 import { projectSlug, resultBranch, taskBranch } from './naming.js';
 import { prepareTask, resetTask } from './prepare.js';
+import { adoptTask, fetchRemote, pushRemote } from './remote.js';
 import { mergeResult } from './result.js';
 import type { Workspaces, WorkspacesOptions } from './types.js';
 
@@ -58,5 +60,12 @@ export function createWorkspaces(options: WorkspacesOptions): Workspaces {
     reset: (taskId, startPoint) => resetTask(context, taskId, startPoint),
     mergeResult: (resultOptions) => mergeResult(context, resultOptions),
     clean: () => cleanWorktrees(context),
+    async commitOf(revision) {
+      const { root } = await context.ready();
+      return resolveCommit(revision, { cwd: root, env: context.env });
+    },
+    fetch: (url, refspecs) => fetchRemote(context, url, refspecs),
+    push: (url, refspecs) => pushRemote(context, url, refspecs),
+    adopt: (taskId, commit) => adoptTask(context, taskId, commit),
   };
 }

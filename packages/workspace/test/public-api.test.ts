@@ -12,9 +12,12 @@ describe('public API', () => {
       'VERIFY_TAIL_LINES',
       'WorkspaceError',
       'createWorkspaces',
+      'initRepository',
       'inspectRepository',
+      'listRemote',
       'projectSlug',
       'runVerify',
+      'showRemote',
     ]);
   });
 
@@ -22,13 +25,17 @@ describe('public API', () => {
     const { createWorkspaces } = await import('../dist/index.js');
     const ws = createWorkspaces({ repoRoot: '.', worktreesDir: 'w', projectSlug: 'p' });
     expect(Object.keys(ws).sort()).toEqual([
+      'adopt',
       'branchFor',
       'clean',
+      'commitOf',
+      'fetch',
       'finish',
       'mergeResult',
       'pathFor',
       'prepare',
       'projectSlug',
+      'push',
       'repoRoot',
       'reset',
       'resultBranch',
