@@ -356,7 +356,7 @@ describe('nova run --executor bullmq with nova worker', () => {
     );
     expect(worktree.code).toBe(2);
     expect(worktree.stderr).toContain(
-      '--workspace worktree is not supported with --executor bullmq',
+      '--workspace worktree with --executor bullmq needs --repo <url>: a git remote every worker machine can reach',
     );
     const missing = nova(
       ['worker', '--redis', redisUrl, '--worker-cmd', 'no-such-agent-xyz'],

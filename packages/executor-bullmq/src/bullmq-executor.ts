@@ -15,6 +15,7 @@ import type {
   RecordedAttempt,
   TaskRunSpec,
 } from '@program-nova/orchestrator';
+import { listRemote, type Workspaces } from '@program-nova/workspace';
 import { type ConnectionOptions, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { lastingOptions, probeRedis } from './connect.js';
@@ -23,6 +24,8 @@ import { DEFAULT_PREFIX, type NovaKeys, novaKeys } from './keys.js';
 import { LogSink } from './log-sink.js';
 import { parseRedisUrl, type RedisTarget } from './redis-url.js';
 import { RemoteExecution, runnerText } from './remote-execution.js';
+import { SharedRemote } from './shared-remote.js';
+import { environmentFailure } from './worker-attempt.js';
 
 export interface BullmqExecutorOptions {
   /** redis:// or rediss:// URL (a password in it is never shown). */
@@ -34,6 +37,13 @@ export interface BullmqExecutorOptions {
   /** How often each unfinished job is looked at directly, besides the events (default 2 s). */
   checkIntervalMs?: number;
   prefix?: string;
+  /**
+   * Worktree mode across machines: `repo` is the git remote every machine reaches (workers run
+   * `nova worker --repo` with the same), `workspaces` the user's repository (the base is pushed
+   * from it; the tasks' work and the result branch come back into it), `subdir` the repository
+   * subfolder agents run in.
+   */
+  worktrees?: { repo: string; workspaces: Workspaces; subdir: string };
 }
 
 const DEFAULT_CHECK_MS = 2000;
@@ -56,9 +66,13 @@ export class BullmqExecutor implements Executor {
   readonly #timer: NodeJS.Timeout;
   #closed = false;
   #reading: Promise<void>;
+  readonly #shared: SharedRemote | null;
 
   private constructor(o: BullmqExecutorOptions, target: RedisTarget) {
     this.#o = o;
+    this.#shared = o.worktrees
+      ? new SharedRemote(o.worktrees.repo, o.worktrees.workspaces, o.worktrees.subdir)
+      : null;
     this.queueName = o.queue;
     this.redisDisplay = target.display;
     const prefix = o.prefix ?? DEFAULT_PREFIX;
@@ -92,6 +106,9 @@ export class BullmqExecutor implements Executor {
   static async open(o: BullmqExecutorOptions): Promise<BullmqExecutor> {
     const target = parseRedisUrl(o.redis);
     await probeRedis(target);
+    // The shared remote is checked up front (REMOTE_FAILED, INVALID_REMOTE): workers need it.
+    if (o.worktrees)
+      await listRemote(o.worktrees.repo, 'refs/nova/', { cwd: o.worktrees.workspaces.repoRoot });
     const executor = new BullmqExecutor(o, target);
     await executor.#events.waitUntilReady();
     return executor;
@@ -120,10 +137,27 @@ export class BullmqExecutor implements Executor {
       resets > 0 && spec.attempt === 1
         ? this.#dropEarlierSeries(run, spec.task.id, resets)
         : Promise.resolve();
-    void earlier.then(() =>
-      execution.begin(jobDataOf(spec, run), Math.min(spec.rank + 1, MAX_PRIORITY)),
+    const shared = spec.workspace ? this.#shared : null;
+    const base = spec.workspace && shared ? shared.pushBase(spec.workspace.base) : undefined;
+    void Promise.all([earlier, base]).then(
+      () =>
+        execution.begin(
+          jobDataOf(spec, run, shared?.subdir),
+          Math.min(spec.rank + 1, MAX_PRIORITY),
+        ),
+      (error: unknown) =>
+        execution.abandon(environmentFailure(spec.task.id, "could not push the run's base", error)),
     );
     return execution;
+  }
+
+  /** Worktree mode: the result branch, made from the tasks' work fetched from the shared remote. */
+  async mergeResult(input: {
+    sinks: { id: string; head: string }[];
+    base: string;
+  }): Promise<{ branch: string; head: string }> {
+    if (!this.#shared) throw new Error('this executor does not work in worktrees');
+    return this.#shared.mergeResult(input);
   }
 
   /**

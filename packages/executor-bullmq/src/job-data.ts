@@ -32,6 +32,19 @@ export interface NovaJobData {
   model?: string;
   timeoutMs?: number;
   previousFailure?: string;
+  /** Worktree mode: where the task's work starts, as commits the shared remote holds. */
+  workspace?: JobWorkspace;
+}
+
+export interface JobWorkspace {
+  /** The run's base commit (full sha). */
+  base: string;
+  /** The repository subfolder agents run in ('' for the root). */
+  subdir: string;
+  /** The direct dependencies' heads (full shas), in plan order. */
+  dependencies: { id: string; head: string }[];
+  /** The head the task's last completed attempt recorded, before it was reset (or null). */
+  previousHead: string | null;
 }
 
 /** Live figures a worker reports through the job's progress. */
@@ -62,7 +75,11 @@ export function queueNameOf(project: string): string {
   return `nova-${slug || 'project'}`;
 }
 
-export function jobDataOf(spec: TaskRunSpec, run: string): NovaJobData {
+/**
+ * The job for one attempt. `subdir` (worktree mode, the repository subfolder agents run in) makes
+ * the job carry where the work starts; without it, workers run the task in their own folder.
+ */
+export function jobDataOf(spec: TaskRunSpec, run: string, subdir?: string): NovaJobData {
   const t = spec.task;
   return {
     run,
@@ -86,6 +103,54 @@ export function jobDataOf(spec: TaskRunSpec, run: string): NovaJobData {
     ...(spec.model !== undefined ? { model: spec.model } : {}),
     ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
     ...(spec.previousFailure !== undefined ? { previousFailure: spec.previousFailure } : {}),
+    ...(spec.workspace && subdir !== undefined
+      ? {
+          workspace: {
+            base: spec.workspace.base,
+            subdir,
+            dependencies: spec.workspace.dependencies.map(({ id, head }) => ({ id, head })),
+            previousHead: spec.workspace.previousHead ?? null,
+          },
+        }
+      : {}),
+  };
+}
+
+const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
+function commit(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !SHA.test(value)) {
+    throw new Error(`job field ${field} must be a full commit sha`);
+  }
+  return value;
+}
+
+/** The workspace part of a job: commits as full shas, a subfolder that stays inside the worktree. */
+function readWorkspace(value: unknown): JobWorkspace {
+  if (typeof value !== 'object' || value === null) {
+    throw new Error('job field workspace must be an object');
+  }
+  const w = value as Record<string, unknown>;
+  const subdir = w.subdir ?? '';
+  if (
+    typeof subdir !== 'string' ||
+    subdir.startsWith('/') ||
+    subdir.split(/[\\/]/).includes('..') ||
+    /[\0-\x1f]/.test(subdir)
+  ) {
+    throw new Error('job field workspace.subdir must be a folder inside the repository');
+  }
+  const deps = Array.isArray(w.dependencies) ? w.dependencies : [];
+  return {
+    base: commit(w.base, 'workspace.base'),
+    subdir,
+    dependencies: deps.map((x, i) => {
+      const d = (x ?? {}) as Record<string, unknown>;
+      if (!isTaskId(d.id))
+        throw new Error(`job field workspace.dependencies[${i}].id is not a task id`);
+      return { id: d.id, head: commit(d.head, `workspace.dependencies[${i}].head`) };
+    }),
+    previousHead: w.previousHead == null ? null : commit(w.previousHead, 'workspace.previousHead'),
   };
 }
 
@@ -151,6 +216,7 @@ export function readJobData(value: unknown): NovaJobData {
     ...(runModel !== undefined ? { model: runModel } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(previousFailure !== undefined ? { previousFailure } : {}),
+    ...(d.workspace !== undefined ? { workspace: readWorkspace(d.workspace) } : {}),
   };
 }
 

@@ -6,8 +6,13 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { clip } from '@program-nova/core';
-import { failureOutcome, outcomeOfWorkerResult } from '@program-nova/orchestrator';
-import { type StartWorkerOptions, startWorker, type WorkerProcess } from '@program-nova/worker';
+import {
+  type Execution,
+  type ExecutionOutcome,
+  failureOutcome,
+  LocalExecutor,
+} from '@program-nova/orchestrator';
+import type { Workspaces } from '@program-nova/workspace';
 import { type ConnectionOptions, type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { lastingOptions, probeRedis } from './connect.js';
@@ -17,6 +22,8 @@ import { DEFAULT_PREFIX, novaKeys } from './keys.js';
 import { LogTail } from './log-tail.js';
 import { parseRedisUrl } from './redis-url.js';
 import { workerNameOf } from './runner.js';
+import { conflictAdvice, environmentFailure, specOf } from './worker-attempt.js';
+import { WorkerRepository } from './worker-repository.js';
 
 export interface NovaWorkerOptions {
   /** redis:// or rediss:// URL (a password in it is never shown). */
@@ -51,6 +58,15 @@ export interface NovaWorkerOptions {
   /** How often live figures and output are sent while a job runs (default 250 ms). */
   progressIntervalMs?: number;
   prefix?: string;
+  /**
+   * Worktree mode across machines: the shared git remote (the same repository as the run's
+   * `--repo`). Without it, jobs of a run in worktree mode are refused (they fail saying so).
+   */
+  repo?: string;
+  /** This worker's folder for its repository and worktrees (default: the parent of logsDir). */
+  repoDir?: string;
+  /** Worktree mode: the verify command (argv template) for a task, configured on this worker. */
+  verify?: (taskId: string) => readonly string[] | undefined;
 }
 
 export interface NovaWorkerEvents {
@@ -70,7 +86,8 @@ export class NovaWorker {
   readonly #redis: Redis;
   readonly #subscriber: Redis;
   readonly #worker: Worker;
-  readonly #running = new Map<string, WorkerProcess>();
+  readonly #running = new Map<string, Execution>();
+  readonly #repository: WorkerRepository | null;
   readonly #listeners: { [K in keyof NovaWorkerEvents]: NovaWorkerEvents[K][] } = {
     taken: [],
     finished: [],
@@ -84,6 +101,9 @@ export class NovaWorker {
     this.#redis = redis;
     this.#subscriber = subscriber;
     this.#worker = worker;
+    this.#repository = o.repo
+      ? new WorkerRepository({ url: o.repo, dir: o.repoDir ?? join(o.logsDir, '..'), env: o.env })
+      : null;
   }
 
   /** Checks Redis (REDIS_URL, REDIS_UNREACHABLE, REDIS_AUTH) and starts taking jobs. */
@@ -146,7 +166,7 @@ export class NovaWorker {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       const closed = this.#worker.close();
-      await Promise.all([...this.#running.values()].map((w) => w.terminate()));
+      await Promise.all([...this.#running.values()].map((w) => w.stop()));
       await closed.catch(() => {});
       await this.#subscriber.quit().catch(() => {});
       await this.#redis.quit().catch(() => {});
@@ -164,11 +184,7 @@ export class NovaWorker {
   #onCancel(message: string): void {
     const force = message.startsWith('force:');
     const jobId = force ? message.slice('force:'.length) : message;
-    const w = this.#running.get(jobId);
-    if (!w) return;
-    const first = w.terminate();
-    if (force) void w.terminate();
-    void first;
+    void this.#running.get(jobId)?.stop({ force });
   }
 
   async #process(job: Job, _token?: string): Promise<Record<string, unknown>> {
@@ -189,26 +205,12 @@ export class NovaWorker {
     const o = this.#o;
     const progress: JobProgress = { runner: this.runner };
     await job.updateProgress({ ...progress });
-    const options: StartWorkerOptions = {
-      task: data.task,
-      project: data.project,
-      dependencies: data.dependencies,
-      ...(data.previousFailure !== undefined ? { previousFailure: data.previousFailure } : {}),
-      ...(o.command !== undefined ? { command: o.command } : {}),
-      ...(o.stdin !== undefined ? { stdin: o.stdin } : {}),
-      model: data.task.model ?? data.model ?? o.model,
-      ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
-      ...(o.env !== undefined ? { env: o.env } : {}),
-      logsDir: join(o.logsDir, data.run),
-      timeoutMs: data.timeoutMs,
-      inactivityTimeoutMs: o.inactivityTimeoutMs,
-      maxLogBytes: o.maxLogBytes,
-      killGraceMs: o.killGraceMs,
-    };
-    const w = startWorker(options);
+    const started = await this.#begin(data);
+    if ('refused' in started) return outcomeToWire(started.refused);
+    const { execution: w, workspaces } = started;
     this.#running.set(jobId, w);
     this.#emit('taken', { jobId, taskId: data.task.id });
-    const tail = new LogTail(w.logPath);
+    const tail = new LogTail(w.logPath!);
     const stream = keys.log(jobId);
     let dirty = false;
     w.on('tokens', (t) => {
@@ -243,10 +245,10 @@ export class NovaWorker {
     };
     const timer = setInterval(() => void send(), o.progressIntervalMs ?? 250);
     try {
-      const result = await w.done;
+      let outcome = await w.done;
+      if (workspaces) outcome = await this.#deliver(outcome, workspaces, data);
       clearInterval(timer);
       await send();
-      const outcome = outcomeOfWorkerResult(result);
       this.#emit('finished', {
         jobId,
         taskId: data.task.id,
@@ -259,6 +261,94 @@ export class NovaWorker {
       clearInterval(timer);
       tail.close();
       this.#running.delete(jobId);
+    }
+  }
+
+  /**
+   * Starts the attempt through a LocalExecutor, as a local run does: in this worker's folder, or
+   * (a job of a run in worktree mode) in a worktree of this machine's repository prepared from
+   * the shared remote. A job this worker cannot serve is refused with the reason.
+   */
+  async #begin(
+    data: ReturnType<typeof readJobData>,
+  ): Promise<
+    { execution: Execution; workspaces: Workspaces | null } | { refused: ExecutionOutcome }
+  > {
+    const o = this.#o;
+    const logsDir = join(o.logsDir, data.run);
+    const executor = (worktrees?: { workspaces: Workspaces; subdir: string }) =>
+      new LocalExecutor({
+        logsDir,
+        ...(o.command !== undefined ? { command: o.command } : {}),
+        ...(o.stdin !== undefined ? { stdin: o.stdin } : {}),
+        ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
+        ...(o.env !== undefined ? { env: o.env } : {}),
+        model: o.model,
+        inactivityTimeoutMs: o.inactivityTimeoutMs,
+        maxLogBytes: o.maxLogBytes,
+        killGraceMs: o.killGraceMs,
+        ...(worktrees ? { worktrees } : {}),
+      });
+    const spec = specOf(data);
+    if (!data.workspace) return { execution: executor().start(spec), workspaces: null };
+    if (!this.#repository) {
+      return {
+        refused: failureOutcome(
+          'spawn_error',
+          `Task ${data.task.id}: the run works in git worktrees, and worker ${workerNameOf(this.runner)} has no repository: start it with --repo <the run's shared remote>`,
+          false,
+        ),
+      };
+    }
+    let workspaces: Workspaces;
+    try {
+      workspaces = await this.#repository.prepareInputs(data.project, data.task.id, data.workspace);
+    } catch (error) {
+      return { refused: environmentFailure(data.task.id, 'could not get its inputs', error) };
+    }
+    const verify = o.verify?.(data.task.id);
+    const execution = executor({ workspaces, subdir: data.workspace.subdir }).start({
+      ...spec,
+      ...(verify && verify.length > 0 ? { verify } : {}),
+    });
+    return { execution, workspaces };
+  }
+
+  /**
+   * Worktree mode, after the attempt: completed work goes to the shared remote (a task counts as
+   * completed only once other machines can start from it); a merge conflict says how to resolve
+   * it from any clone of the remote, since the next attempt may run on another machine.
+   */
+  async #deliver(
+    outcome: ExecutionOutcome,
+    workspaces: Workspaces,
+    data: ReturnType<typeof readJobData>,
+  ): Promise<ExecutionOutcome> {
+    const repository = this.#repository!;
+    const id = data.task.id;
+    if (!outcome.ok) {
+      return outcome.kind === 'merge_conflict'
+        ? {
+            ...outcome,
+            message: conflictAdvice(outcome.message, workspaces, id, data, repository.url),
+          }
+        : outcome;
+    }
+    try {
+      await repository.pushTask(workspaces, id);
+      return outcome;
+    } catch (error) {
+      return {
+        ...environmentFailure(
+          id,
+          `its work is committed on this worker (${workspaces.branchFor(id)} at ${outcome.git?.head.slice(0, 12) ?? '?'} in ${repository.repositoryDir}) but could not be pushed`,
+          error,
+        ),
+        usage: outcome.usage,
+        costUsd: outcome.costUsd,
+        model: outcome.model,
+        durationMs: outcome.durationMs,
+      };
     }
   }
 }

@@ -92,6 +92,11 @@ export class RemoteExecution implements Execution {
     }
   }
 
+  /** Ends the attempt before its job was queued (nothing of it runs anywhere). */
+  abandon(outcome: ExecutionFailure): void {
+    this.#finish(outcome, false);
+  }
+
   /** A direct look at the job (events can be missed while Redis restarts). */
   async check(): Promise<void> {
     if (this.#settled || !this.#enqueued) return;

@@ -35,14 +35,25 @@ export interface TaskRunSpec {
   model?: string;
   /** Wall-clock limit for this attempt, if any (task `Timeout` column, else the run's `timeout`). */
   timeoutMs?: number;
-  /** Absolute path of the state file (exposed to the worker, used to recognise it on reap). */
+  /**
+   * Absolute path of the state file (exposed to the worker, used to recognise it on reap); '' on a
+   * machine that has none (a queue worker).
+   */
   stateFile: string;
   /**
    * Worktree mode: the run's base commit and the head commit each dependency completed with (in
    * plan order; a dependency without a recorded head counts as part of the base). An executor that
    * works in worktrees starts the attempt from these; others ignore it.
    */
-  workspace?: { base: string; dependencies: { id: string; branch: string; head: string }[] };
+  workspace?: {
+    base: string;
+    dependencies: { id: string; branch: string; head: string }[];
+    /**
+     * The head the task's last completed attempt recorded, when the task was reset since: its
+     * branch may still hold that work, which is Nova's, not a user's.
+     */
+    previousHead?: string;
+  };
   /** The command (argv template) that checks the work after the agent exits 0, if any. */
   verify?: readonly string[];
   /** Why the previous attempt was rejected (a failed verify), for the agent's prompt. */

@@ -89,6 +89,7 @@ function workspaceSpec(engine: RunEngine, task: Task): Partial<TaskRunSpec> {
               const git = state.tasks[d]?.git;
               return git ? [{ id: d, branch: git.branch, head: git.head }] : [];
             }),
+            ...(last?.git ? { previousHead: last.git.head } : {}),
           },
         }
       : {}),

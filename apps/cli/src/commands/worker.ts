@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { NovaWorker, queueNameOf } from '@program-nova/executor-bullmq';
 import { parseTimeout } from '@program-nova/parser';
 import { DEFAULT_COMMAND } from '@program-nova/worker';
+import { showRemote } from '@program-nova/workspace';
 import { CliError, EXIT } from '../core/cli-error.js';
 import type { Command } from '../core/command.js';
 import { loadConfig } from '../core/config.js';
@@ -16,6 +17,7 @@ export const workerCommand: Command = {
   summary: 'run tasks of `nova run --executor bullmq` from a Redis queue, on this machine',
   usage: [
     'nova worker [CASCADE.md] --redis <url> [--concurrency n] [--agent claude|simulated] [--worker-cmd template]',
+    'nova worker [CASCADE.md] --redis <url> --repo <git remote> [--verify command] ...',
   ],
   details: [
     "Takes jobs from the plan's BullMQ queue (nova-<project slug>; the plan in this folder names it,",
@@ -23,7 +25,11 @@ export const workerCommand: Command = {
     'timeouts, token accounting, typed failures; progress, output and the outcome go back to the',
     "orchestrator. The agent's command is configured here (--agent, --worker-cmd, nova.config.json),",
     'never taken from a job: a job carries task data only. Agents run in this folder (shared',
-    'workspace). A worker silent for --lock-duration is taken for lost and its job goes to another.',
+    'workspace), or, for a run in worktree mode (`nova run --repo`), each in a git worktree of this',
+    "machine's own repository (.nova-worker/repo) filled from --repo (the run's shared remote): the",
+    "worktree starts from the dependencies' work, and the completed work is pushed back there. The",
+    "verify command is this worker's too (--verify, nova.config.json, or the task's Verify column in",
+    "this folder's plan). A worker silent for --lock-duration is taken for lost and its job goes to another.",
     'The Redis URL may also come from NOVA_REDIS_URL; its password is never printed.',
     'Ctrl-C stops taking jobs and stops the running agents; the orchestrator queues them again.',
     'Exit: 130 after Ctrl-C, 2 for bad input (Redis unreachable, wrong password, missing agent).',
@@ -64,6 +70,17 @@ export const workerCommand: Command = {
       valueName: 'dir',
       description: "this machine's copies of the task logs (default .nova-worker/logs)",
     },
+    repo: {
+      type: 'string',
+      valueName: 'url',
+      description:
+        "the run's shared git remote (runs in worktree mode need it; same as nova run --repo)",
+    },
+    verify: {
+      type: 'string',
+      valueName: 'command',
+      description: "worktree mode: check each task's work after its agent exits 0 (argv, no shell)",
+    },
     'lock-duration': {
       type: 'string',
       valueName: 'duration',
@@ -76,7 +93,11 @@ export const workerCommand: Command = {
     const { config } = await loadConfig(plan);
     // The agent is chosen exactly as `nova run` chooses it (flags, then nova.config.json).
     const settings = resolveRunSettings(
-      { agent: ctx.values.agent, 'worker-cmd': ctx.values['worker-cmd'] },
+      {
+        agent: ctx.values.agent,
+        'worker-cmd': ctx.values['worker-cmd'],
+        verify: ctx.values.verify,
+      },
       plan,
       { ...config, executor: undefined, workspace: undefined },
       ctx.cwd,
@@ -113,8 +134,12 @@ export const workerCommand: Command = {
       lockDurationMs = read.value;
     }
     checkWorkerCommand(settings, ctx.env, ctx.cwd);
-    const queue =
-      (ctx.values.queue as string | undefined) ?? queueNameOf((await loadPlan(ctx)).projectName);
+    const named = ctx.values.queue as string | undefined;
+    // The plan in this folder names the queue and, in worktree mode, each task's own verify.
+    const cascade = named === undefined ? await loadPlan(ctx) : null;
+    const queue = named ?? queueNameOf(cascade!.projectName);
+    const repo = (ctx.values.repo as string | undefined) ?? config.repo;
+    const ownVerify = new Map(cascade?.tasks.map((t) => [t.id, t.verify]) ?? []);
     const worker = await NovaWorker.start({
       redis,
       queue,
@@ -127,12 +152,24 @@ export const workerCommand: Command = {
       cwd: ctx.cwd,
       env: ctx.env,
       lockDurationMs,
+      ...(repo !== undefined
+        ? {
+            repo,
+            repoDir: resolve(ctx.cwd, '.nova-worker'),
+            verify: (id: string) => ownVerify.get(id) ?? settings.verify,
+          }
+        : {}),
       ...(settings.maxLogBytes !== undefined ? { maxLogBytes: settings.maxLogBytes } : {}),
     });
     const c = ctx.colors.stdout;
     const at = `${worker.runner.host} (pid ${worker.runner.pid})`;
     ctx.stdout.write(
       `${c.bold('nova worker')} ${terminalText(at)}: queue ${c.bold(queue)}, ${concurrency} at once, agent ${terminalText(settings.workerCommand?.join(' ') ?? DEFAULT_COMMAND.join(' '))}\n`,
+    );
+    ctx.stdout.write(
+      repo !== undefined
+        ? `worktrees from ${terminalText(showRemote(repo))} in ${terminalText(resolve(ctx.cwd, '.nova-worker'))}${settings.verify ? `, verify ${terminalText(settings.verify.join(' '))}` : ''}\n`
+        : 'shared workspace: agents run in this folder (no --repo: runs in worktree mode are refused)\n',
     );
     worker.on('taken', ({ taskId }) => ctx.stdout.write(`started ${terminalText(taskId)}\n`));
     worker.on('finished', ({ taskId, ok, kind }) =>

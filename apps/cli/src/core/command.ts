@@ -13,6 +13,12 @@ export interface OptionSpec {
 
 export type OptionValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
+/** A string option's value, or undefined when it was not given. */
+export function str(values: OptionValues, name: string): string | undefined {
+  const v = values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
 /** Where a command writes and what it knows about its surroundings. */
 export interface CommandContext {
   values: OptionValues;

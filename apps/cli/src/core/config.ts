@@ -43,6 +43,7 @@ export interface NovaConfig {
   hookTimeout?: string | number;
   executor?: string;
   redis?: string;
+  repo?: string;
 }
 
 type Kind =
@@ -85,6 +86,7 @@ const KEYS: Record<keyof NovaConfig, Kind> = {
   hookTimeout: 'duration',
   executor: 'string',
   redis: 'string',
+  repo: 'string',
 };
 
 export const CONFIG_FILE = 'nova.config.json';

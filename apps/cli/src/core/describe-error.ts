@@ -43,6 +43,9 @@ export const USER_ERROR_EXIT: Record<string, number> = {
   REDIS_UNREACHABLE: EXIT.invalid,
   REDIS_AUTH: EXIT.invalid,
   REDIS_ERROR: EXIT.invalid,
+  // @program-nova/workspace (the bullmq executor's shared remote)
+  INVALID_REMOTE: EXIT.invalid,
+  REMOTE_FAILED: EXIT.invalid,
   // dashboard server
   E_APP_NOT_BUILT: EXIT.invalid,
   E_LISTEN: EXIT.invalid,

@@ -12,9 +12,8 @@ import {
 } from '@program-nova/notify';
 import { parseTimeout } from '@program-nova/parser';
 import { CliError } from '../core/cli-error.js';
-import type { OptionValues } from '../core/command.js';
+import { type OptionValues, str } from '../core/command.js';
 import type { NovaConfig } from '../core/config.js';
-import { str } from './settings.js';
 
 export interface NotifySettings {
   hooks: HookSpec[];

@@ -18,6 +18,7 @@ import {
 import { parseCascadeFile } from '@program-nova/parser';
 import { rollup } from '@program-nova/state';
 import { createWorkerHost, type WorkerHost } from '@program-nova/worker';
+import { showRemote } from '@program-nova/workspace';
 import { CliError, EXIT } from '../core/cli-error.js';
 import type { CommandContext } from '../core/command.js';
 import { terminalText } from '../core/terminal-text.js';
@@ -29,7 +30,13 @@ import { openRunDashboard, type RunDashboard } from './run-dashboard.js';
 import { flushNotifier, notifierLine, openRunNotifier } from './run-notify.js';
 import { checkWorkerCommand, type RunSettings } from './settings.js';
 import { createRunView, type RunView } from './view/index.js';
-import { chooseWorkspace, resultLines, workLines, workspaceNotes } from './workspace-mode.js';
+import {
+  chooseWorkspace,
+  resultLines,
+  type WorkspaceChoice,
+  workLines,
+  workspaceNotes,
+} from './workspace-mode.js';
 
 export interface RunPlanOptions {
   /** Working directory of the workers (default: nova's). */
@@ -81,15 +88,32 @@ async function runPlanWith(
   // With --executor bullmq the agents' command is each `nova worker`'s, checked there.
   const queued = settings.executor === 'bullmq' && settings.redis !== undefined;
   if (!queued) checkWorkerCommand(settings, workerEnv, workerCwd);
+  const workspace = await chooseWorkspace(
+    settings.workspace,
+    workerCwd,
+    workerEnv,
+    settings.stateFile,
+    logsDir,
+    cascade.projectName,
+  );
   const remote = queued
     ? await BullmqExecutor.open({
         redis: settings.redis!,
         queue: queueNameOf(cascade.projectName),
         logsDir,
+        ...(workspace.worktrees && settings.repo !== undefined
+          ? {
+              worktrees: {
+                repo: settings.repo,
+                workspaces: workspace.worktrees.workspaces,
+                subdir: workspace.worktrees.subdir,
+              },
+            }
+          : {}),
       })
     : null;
   try {
-    return await runWith(ctx, settings, options, workerHost, cascade, remote);
+    return await runWith(ctx, settings, options, workerHost, cascade, workspace, remote);
   } finally {
     await remote?.close();
   }
@@ -101,21 +125,13 @@ async function runWith(
   options: RunPlanOptions,
   workerHost: WorkerHost,
   cascade: Awaited<ReturnType<typeof parseCascadeFile>>,
+  workspace: WorkspaceChoice,
   remote: BullmqExecutor | null,
 ): Promise<number> {
   const c = ctx.colors.stdout;
   const project = terminalText(cascade.projectName);
   const workerCwd = options.workerCwd ?? ctx.cwd;
   const workerEnv = options.workerEnv ?? ctx.env;
-  const logsDir = settings.logsDir ?? join(dirname(settings.stateFile), 'logs');
-  const workspace = await chooseWorkspace(
-    settings.workspace,
-    workerCwd,
-    workerEnv,
-    settings.stateFile,
-    logsDir,
-    cascade.projectName,
-  );
 
   const orchestrator = new Orchestrator({
     cascade,
@@ -208,16 +224,12 @@ async function runWith(
     );
     if (notifier) view.note(notifierLine(notifier));
     if (remote) {
+      const repo = settings.repo !== undefined ? ` --repo ${showRemote(settings.repo)}` : '';
       view.note(
-        `Executor: BullMQ queue ${c.bold(remote.queueName)} on ${terminalText(remote.redisDisplay)}; start workers with \`nova worker --redis <url>\` in this folder`,
-      );
-      view.note(
-        'Workspace: shared (one folder on each worker machine); worktrees across machines are not supported with the bullmq executor yet',
+        `Executor: BullMQ queue ${c.bold(remote.queueName)} on ${terminalText(remote.redisDisplay)}; start workers with \`nova worker --redis <url>${terminalText(repo)}\` in this folder`,
       );
     }
-    const { notes, warnings } = remote
-      ? { notes: [], warnings: [] }
-      : workspaceNotes(workspace, orchestrator.state, c);
+    const { notes, warnings } = workspaceNotes(workspace, orchestrator.state, c, settings.repo);
     for (const line of notes) view.note(line);
     for (const w of warnings) {
       ctx.stderr.write(`nova: ${ctx.colors.stderr.yellow('warning')}: ${w}\n`);

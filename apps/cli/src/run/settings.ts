@@ -10,9 +10,16 @@ import { findExecutable } from '@program-nova/core/node';
 import { parseTimeout } from '@program-nova/parser';
 import { DEFAULT_COMMAND } from '@program-nova/worker';
 import { CliError } from '../core/cli-error.js';
-import type { OptionSpec, OptionValues } from '../core/command.js';
+import { type OptionSpec, type OptionValues, str } from '../core/command.js';
 import type { NovaConfig } from '../core/config.js';
 import { STATE_OPTION } from '../core/state-paths.js';
+import {
+  EXECUTORS,
+  type ExecutorKind,
+  executorSettings,
+  WORKSPACE_MODES,
+  type WorkspaceMode,
+} from './executor-settings.js';
 import { type NotifySettings, notifySettings } from './notify-settings.js';
 
 export const AGENTS = ['claude', 'simulated'] as const;
@@ -20,8 +27,7 @@ export type Agent = (typeof AGENTS)[number];
 
 export const DEFAULT_PORT = 4321;
 
-export const EXECUTORS = ['local', 'bullmq'] as const;
-export type ExecutorKind = (typeof EXECUTORS)[number];
+export { EXECUTORS, type ExecutorKind };
 
 export interface RunSettings {
   planFile: string;
@@ -61,10 +67,11 @@ export interface RunSettings {
   executor?: ExecutorKind;
   /** The Redis URL of the bullmq executor (flag, config, else NOVA_REDIS_URL). */
   redis?: string | undefined;
+  /** The bullmq executor in worktree mode: the git remote every machine reaches. */
+  repo?: string | undefined;
 }
 
-export const WORKSPACE_MODES = ['worktree', 'shared'] as const;
-export type WorkspaceMode = (typeof WORKSPACE_MODES)[number];
+export { WORKSPACE_MODES, type WorkspaceMode };
 
 /** The options `nova run` shares with `nova demo` (which fixes some of them). */
 export const RUN_OPTIONS: Record<string, OptionSpec> = {
@@ -185,6 +192,12 @@ export const RUN_OPTIONS: Record<string, OptionSpec> = {
     valueName: 'url',
     description: 'Redis for --executor bullmq: redis://[:password@]host:6379 (or NOVA_REDIS_URL)',
   },
+  repo: {
+    type: 'string',
+    valueName: 'url',
+    description:
+      'with --executor bullmq: a git remote every machine reaches; each task then gets a worktree',
+  },
   'allow-host': {
     type: 'string',
     multiple: true,
@@ -193,10 +206,7 @@ export const RUN_OPTIONS: Record<string, OptionSpec> = {
   },
 };
 
-export function str(values: OptionValues, name: string): string | undefined {
-  const v = values[name];
-  return typeof v === 'string' ? v : undefined;
-}
+export { str };
 
 function integer(text: string | number | undefined, flag: string, min: number, command: string) {
   if (text === undefined) return undefined;
@@ -242,18 +252,6 @@ export function parseByteSize(
     );
   }
   return bytes;
-}
-
-function workspaceMode(text: string | undefined, command: string): WorkspaceMode | undefined {
-  if (text === undefined) return undefined;
-  if (!(WORKSPACE_MODES as readonly string[]).includes(text)) {
-    throw new CliError(
-      'E_USAGE',
-      `--workspace must be one of ${WORKSPACE_MODES.join(', ')}, got "${text}"`,
-      { command },
-    );
-  }
-  return text as WorkspaceMode;
 }
 
 export function parsePort(text: string | number | undefined, command: string): number | undefined {
@@ -380,45 +378,11 @@ export function resolveRunSettings(
     if (existsSync(beside)) milestonesFile = beside;
   }
 
-  const executorText = str(values, 'executor') ?? config.executor ?? 'local';
-  if (!(EXECUTORS as readonly string[]).includes(executorText)) {
-    throw new CliError(
-      'E_USAGE',
-      `--executor must be one of ${EXECUTORS.join(', ')}, got "${executorText}"`,
-      { command },
-    );
-  }
-  const executor = executorText as ExecutorKind;
-  const redis = str(values, 'redis') ?? config.redis ?? env.NOVA_REDIS_URL;
-  const workspace = workspaceMode(str(values, 'workspace') ?? config.workspace, command);
-  if (executor === 'bullmq') {
-    if (!redis) {
-      throw new CliError(
-        'E_USAGE',
-        '--executor bullmq needs the Redis URL: --redis redis://host:6379 (or NOVA_REDIS_URL)',
-        { command },
-      );
-    }
-    if (workspace === 'worktree') {
-      throw new CliError(
-        'E_USAGE',
-        '--workspace worktree is not supported with --executor bullmq yet: its workers share one folder (--workspace shared)',
-        { command },
-      );
-    }
-    const local = ['agent', 'worker-cmd'].find((f) => values[f] !== undefined);
-    if (local) {
-      throw new CliError(
-        'E_USAGE',
-        `--${local} is set on each \`nova worker\` with --executor bullmq: the command a task runs is configured on the worker`,
-        { command },
-      );
-    }
-  }
-
+  const { executor, redis, repo, workspace } = executorSettings(values, config, env, command);
   return {
     executor,
     redis,
+    ...(repo !== undefined ? { repo } : {}),
     planFile,
     stateFile: fromCwd(str(values, 'state')) ?? config.state ?? resolve(cwd, 'cascade_state.json'),
     logsDir: fromCwd(str(values, 'logs')) ?? config.logs,
@@ -437,7 +401,7 @@ export function resolveRunSettings(
     host: str(values, 'host') ?? config.host ?? '127.0.0.1',
     replan: values.replan === true || config.replan === true,
     rerunChanged: values['rerun-changed'] === true || config.rerunChanged === true,
-    workspace: executor === 'bullmq' ? 'shared' : workspace,
+    workspace,
     verify: commandArgv(str(values, 'verify') ?? config.verify, '--verify', command),
     maxLogBytes: parseByteSize(
       str(values, 'max-log-size') ?? config.maxLogSize,

@@ -12,6 +12,7 @@ import {
   inspectRepository,
   projectSlug,
   type RepositoryInfo,
+  showRemote,
   WorkspaceError,
 } from '@program-nova/workspace';
 import { CliError } from '../core/cli-error.js';
@@ -97,6 +98,8 @@ export function workspaceNotes(
   choice: WorkspaceChoice,
   state: CascadeState,
   c: Colors,
+  /** The bullmq executor's shared remote, when tasks run on other machines. */
+  remote?: string,
 ): { notes: string[]; warnings: string[] } {
   if (choice.mode === 'shared') {
     const where = choice.why ? ` (${terminalText(choice.why)})` : '';
@@ -109,8 +112,12 @@ export function workspaceNotes(
   const repo = choice.repository!;
   const base = recorded?.base ?? repo.head;
   const from = recorded?.base_branch ?? repo.branch;
+  const where =
+    remote === undefined
+      ? `in ${terminalText(repo.root)}`
+      : `on each worker machine, shared through ${terminalText(showRemote(remote))}`;
   const notes = [
-    `Workspace: a git worktree per task in ${terminalText(repo.root)}, base ${c.bold(short(base))}${from ? ` (${terminalText(from)})` : ''}`,
+    `Workspace: a git worktree per task ${where}, base ${c.bold(short(base))}${from ? ` (${terminalText(from)})` : ''}`,
   ];
   const warnings: string[] = [];
   if (repo.dirty) {
