@@ -31,6 +31,34 @@ describe('job data', () => {
     expect(() => readJobData({ ...valid, run: '../../etc' })).toThrow('run');
   });
 
+  it('worktree mode: commits are full shas, the subfolder stays inside, nothing names a remote or a command', () => {
+    const sha = 'a'.repeat(40);
+    const workspace = {
+      base: sha,
+      subdir: 'packages/api',
+      dependencies: [{ id: 'B-1', head: 'b'.repeat(40), branch: 'ignored' }],
+      previousHead: null,
+      repo: 'ext::sh -c touch% /tmp/x',
+      verify: ['sh', '-c', 'touch /tmp/x'],
+    };
+    expect(readJobData({ ...valid, workspace }).workspace).toEqual({
+      base: sha,
+      subdir: 'packages/api',
+      dependencies: [{ id: 'B-1', head: 'b'.repeat(40) }],
+      previousHead: null,
+    });
+    const bad = (w: Record<string, unknown>) => () =>
+      readJobData({ ...valid, workspace: { ...workspace, ...w } });
+    expect(bad({ base: 'HEAD' })).toThrow('workspace.base');
+    expect(bad({ base: `--upload-pack=${sha}` })).toThrow('workspace.base');
+    expect(bad({ subdir: '../../etc' })).toThrow('workspace.subdir');
+    expect(bad({ subdir: '/etc' })).toThrow('workspace.subdir');
+    expect(bad({ subdir: 'a/../../b' })).toThrow('workspace.subdir');
+    expect(bad({ dependencies: [{ id: 'B-1', head: 'main' }] })).toThrow('head');
+    expect(bad({ dependencies: [{ id: '-x', head: sha }] })).toThrow('task id');
+    expect(bad({ previousHead: 'x' })).toThrow('previousHead');
+  });
+
   it('names queues after the project and jobs after run, task and attempt', () => {
     expect(queueNameOf('My Project: v2!')).toBe('nova-my-project-v2');
     expect(queueNameOf('***')).toBe('nova-project');

@@ -292,11 +292,15 @@ export class NovaWorker {
     const spec = specOf(data);
     if (!data.workspace) return { execution: executor().start(spec), workspaces: null };
     if (!this.#repository) {
+      // The worker, not the task, is at fault: the run stops with the task pending, so starting
+      // this worker with --repo and running again finishes the plan without a retry.
       return {
-        refused: failureOutcome(
-          'spawn_error',
-          `Task ${data.task.id}: the run works in git worktrees, and worker ${workerNameOf(this.runner)} has no repository: start it with --repo <the run's shared remote>`,
-          false,
+        refused: environmentFailure(
+          data.task.id,
+          `worker ${this.runner.host} (pid ${this.runner.pid}) cannot take it`,
+          new Error(
+            "the run works in git worktrees and this worker has no repository: start it with --repo <the run's shared remote>",
+          ),
         ),
       };
     }
