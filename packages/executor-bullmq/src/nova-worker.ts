@@ -339,7 +339,7 @@ export class NovaWorker {
         : outcome;
     }
     try {
-      await repository.pushTask(workspaces, id);
+      await repository.deliverTask(workspaces, id);
       return outcome;
     } catch (error) {
       return {

@@ -77,9 +77,14 @@ export class WorkerRepository {
     return ws;
   }
 
-  /** Pushes the task's branch (its completed work) to the remote. */
-  pushTask(ws: Workspaces, taskId: string): Promise<void> {
+  /**
+   * Pushes the task's branch (its completed work) to the remote, then frees its worktree folder: a
+   * worker serving a long plan would otherwise keep a checkout per task it ever ran. (The branch
+   * and start record stay; a rerun makes the folder again.)
+   */
+  async deliverTask(ws: Workspaces, taskId: string): Promise<void> {
     const ref = taskRef(ws.projectSlug, taskId);
-    return ws.push(this.#o.url, [`+${ref}:${ref}`]);
+    await ws.push(this.#o.url, [`+${ref}:${ref}`]);
+    await ws.release(taskId).catch(() => false);
   }
 }

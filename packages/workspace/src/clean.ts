@@ -6,6 +6,7 @@ import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { Context } from './context.js';
 import { RECORDS_FOLDER } from './start-record.js';
+import { withTask } from './task-target.js';
 import type { CleanResult } from './types.js';
 import { listWorktrees, removeWorktree, withAdminLock } from './worktrees.js';
 
@@ -42,4 +43,17 @@ export async function cleanWorktrees(context: Context): Promise<CleanResult> {
   }
   await withAdminLock(ready, () => context.git(['worktree', 'prune']));
   return { removed };
+}
+
+/**
+ * Removes one task's worktree folder: its branch and start record stay, so a later prepare makes
+ * the folder again from them. Resolves whether there was one.
+ */
+export function releaseWorktree(context: Context, taskId: string): Promise<boolean> {
+  return withTask(context, taskId, async (target) => {
+    const known = (await listWorktrees(context)).some((e) => e.path === target.path);
+    if (!known) return false;
+    await removeWorktree(context, target.ready, target.path);
+    return true;
+  });
 }

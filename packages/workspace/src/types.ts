@@ -101,6 +101,11 @@ export interface Workspaces {
   reset(taskId: string, startPoint: string): Promise<void>;
   mergeResult(options: MergeResultOptions): Promise<MergedResult>;
   clean(): Promise<CleanResult>;
+  /**
+   * Removes the task's worktree folder (to free the disk once its work is safe elsewhere); its
+   * branch and start record stay. Resolves whether there was one.
+   */
+  release(taskId: string): Promise<boolean>;
   /** The commit `revision` names in the repository (a full sha), or null when it names none. */
   commitOf(revision: string): Promise<string | null>;
   /** `git fetch <url> <refspecs>` into the repository (INVALID_REMOTE, REMOTE_FAILED). */

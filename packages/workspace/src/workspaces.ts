@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
-import { cleanWorktrees } from './clean.js';
+import { cleanWorktrees, releaseWorktree } from './clean.js';
 import { createContext } from './context.js';
 import { finishTask } from './finish.js';
 import { resolveCommit } from './git.js';
@@ -60,6 +60,7 @@ export function createWorkspaces(options: WorkspacesOptions): Workspaces {
     reset: (taskId, startPoint) => resetTask(context, taskId, startPoint),
     mergeResult: (resultOptions) => mergeResult(context, resultOptions),
     clean: () => cleanWorktrees(context),
+    release: (taskId) => releaseWorktree(context, taskId),
     async commitOf(revision) {
       const { root } = await context.ready();
       return resolveCommit(revision, { cwd: root, env: context.env });

@@ -36,6 +36,7 @@ describe('public API', () => {
       'prepare',
       'projectSlug',
       'push',
+      'release',
       'repoRoot',
       'reset',
       'resultBranch',

@@ -68,6 +68,12 @@ describe('a shared remote', () => {
     const a = await machine('a', remote, base);
     const f1 = await runTask(a, 'F1', base, [], (p) => write(p, 'f1.txt', 'from machine a\n'));
     await push(a, remote, 'F1');
+    // Its work is on the remote: machine a frees the folder, and can make it again.
+    expect(await a.release('F1')).toBe(true);
+    expect(existsSync(a.pathFor('F1'))).toBe(false);
+    expect(await a.release('F1')).toBe(false);
+    const again = await a.prepare({ taskId: 'F1', base, keepWork: true });
+    expect(read(again.path, 'f1.txt')).toBe('from machine a\n');
 
     const b = await machine('b', remote, base);
     const prepared = await b.prepare({
