@@ -135,11 +135,16 @@ export const workerCommand: Command = {
       `${c.bold('nova worker')} ${terminalText(at)}: queue ${c.bold(queue)}, ${concurrency} at once, agent ${terminalText(settings.workerCommand?.join(' ') ?? DEFAULT_COMMAND.join(' '))}\n`,
     );
     worker.on('taken', ({ taskId }) => ctx.stdout.write(`started ${terminalText(taskId)}\n`));
-    worker.on('finished', ({ taskId, ok, kind }) =>
-      ctx.stdout.write(
-        `${ok ? c.green('completed') : c.red(`failed (${kind})`)} ${terminalText(taskId)}\n`,
-      ),
-    );
+    // An interruption (this worker stopping, the orchestrator cancelling) is no failure of the
+    // task: the orchestrator queues it again without counting an attempt; said as `nova run` says it.
+    worker.on('finished', ({ taskId, ok, kind }) => {
+      const verb = ok
+        ? c.green('completed')
+        : kind === 'interrupted'
+          ? c.yellow('stopped')
+          : c.red(`failed (${kind})`);
+      ctx.stdout.write(`${verb} ${terminalText(taskId)}\n`);
+    });
     worker.on('refused', ({ jobId, reason }) =>
       ctx.stderr.write(
         `nova: warning: refused job ${terminalText(jobId)}: ${terminalText(reason)}\n`,
