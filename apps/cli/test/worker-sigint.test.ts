@@ -87,7 +87,7 @@ async function exitOf(p: Started, what: string) {
  * `nova run` started with room for both tasks. Resolves once A's agent holds one task and the other
  * task's job waits in the queue, where A could take it were it still taking jobs.
  */
-async function holdOne(name: string, queue: string, mode: 'hold') {
+async function holdOne(name: string, queue: string, mode: 'hold' | 'stubborn') {
   const t = tempDir();
   dirs.push(t);
   t.write('CASCADE.md', plan(name));
@@ -203,5 +203,42 @@ describe('Ctrl-C of a nova worker', { timeout: 120_000 }, () => {
     b.child.kill('SIGINT');
     expect((await exitOf(b, 'worker B to exit')).code).toBe(130);
     expect(b.stdout().match(/^completed /gm)).toHaveLength(2);
+  });
+
+  it('a second Ctrl-C during the grace kills the agent at once; the worker still exits 130 and the task runs again', async () => {
+    const { t, a, run, taken, held, look, starts, worker } = await holdOne(
+      'Stop Worker Twice',
+      'nova-stop-worker-twice',
+      'stubborn',
+    );
+    await look.close();
+
+    a.child.kill('SIGINT');
+    // Its agent ignores SIGTERM: the worker is in the grace before SIGKILL when the second comes.
+    await waitFor(() => a.stdout().includes('SIGINT: stopping;'), 'worker A to start stopping');
+    a.child.kill('SIGINT');
+    const aExit = await exitOf(a, 'worker A to exit');
+    expect(aExit).toEqual({ code: 130, signal: null });
+    expect(a.stdout()).toContain('SIGINT again: stopping the running agents now (SIGKILL)\n');
+    expect(a.stdout()).toContain(`stopped ${taken.id}\n`);
+    expect(a.stderr()).toBe('');
+    // Not left running without a worker: the second signal did not just end the worker.
+    expect(alive(held.pid)).toBe(false);
+    expect(a.stdout().match(/^started /gm)).toEqual(['started ']);
+
+    const b = worker('B', 'finish', 2);
+    const exit = await run.exited;
+    expect(exit.code, run.stderr()).toBe(0);
+    expect(run.stdout()).toContain('all 2 tasks completed');
+    expect(run.stdout()).not.toMatch(/^(failed|retrying) /m);
+    expect(
+      lines<Start>(starts)
+        .map((s) => `${s.worker}:${s.id}`)
+        .sort(),
+    ).toEqual([`A:${taken.id}`, 'B:T-01', 'B:T-02'].sort());
+    const state = JSON.parse(readFileSync(join(t.dir, 'cascade_state.json'), 'utf8'));
+    expect(state.tasks[taken.id]).toMatchObject({ status: 'completed', attempts: 1 });
+    b.child.kill('SIGINT');
+    expect((await exitOf(b, 'worker B to exit')).code).toBe(130);
   });
 });

@@ -141,9 +141,10 @@ export class NovaWorker {
 
   /**
    * Stops taking jobs and stops the agents it is running (SIGTERM, grace, SIGKILL); their jobs end
-   * as interrupted, which the orchestrator queues again for another worker.
+   * as interrupted, which the orchestrator queues again for another worker. `force` (also on a
+   * later call, during the grace) sends SIGKILL at once.
    */
-  close(): Promise<void> {
+  close(options: { force?: boolean } = {}): Promise<void> {
     this.#closing ??= (async () => {
       const closed = this.#worker.close();
       await Promise.all([...this.#running.values()].map((w) => w.terminate()));
@@ -151,6 +152,8 @@ export class NovaWorker {
       await this.#subscriber.quit().catch(() => {});
       await this.#redis.quit().catch(() => {});
     })();
+    // A second terminate() of an attempt is its SIGKILL.
+    if (options.force) for (const w of this.#running.values()) void w.terminate();
     return this.#closing;
   }
 
