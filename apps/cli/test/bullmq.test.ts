@@ -1,64 +1,22 @@
 /**
  * `nova run --executor bullmq` with `nova worker`s: a real redis-server, real processes.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { USAGE_LIMIT_AGENT } from './fixtures/usage-limit-agent.js';
 import { killStarted, nova, type Started, startNova, tempDir, waitFor } from './helpers.js';
+import { alive, freePort, startRedis, type TestRedis } from './redis-support.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-let redis: ChildProcess;
+let redis: TestRedis;
 let redisUrl = '';
-const redisDir = tempDir();
 
 beforeAll(async () => {
-  const port = await freePort();
-  redis = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      redisDir.dir,
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-    ],
-    { stdio: 'ignore' },
-  );
-  redisUrl = `redis://127.0.0.1:${port}`;
-  // Ready once `nova worker` can connect: probed through nova itself below, so wait for the port.
-  await waitFor(
-    () =>
-      new Promise<boolean>((resolve) => {
-        const probe = createServer();
-        probe.once('error', () => resolve(true));
-        probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
-      }),
-    'redis-server to listen',
-  );
+  redis = await startRedis();
+  redisUrl = redis.url;
 });
 
-afterAll(() => {
-  redis?.kill('SIGTERM');
-  redisDir.cleanup();
-});
+afterAll(() => redis?.stop());
 
 afterEach(() => killStarted());
 
@@ -111,15 +69,6 @@ function startWorker(dir: string, agent: string, env: NodeJS.ProcessEnv): Starte
     dir,
     env,
   );
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('nova run --executor bullmq with nova worker', () => {

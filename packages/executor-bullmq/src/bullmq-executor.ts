@@ -19,7 +19,7 @@ import { listRemote, type Workspaces } from '@program-nova/workspace';
 import { type ConnectionOptions, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { lastingOptions, probeRedis } from './connect.js';
-import { type JobProgress, jobDataOf, jobIdOf, outcomeFromWire } from './job-data.js';
+import { type JobProgress, jobDataOf, jobIdOf } from './job-data.js';
 import { DEFAULT_PREFIX, type NovaKeys, novaKeys } from './keys.js';
 import { LogSink } from './log-sink.js';
 import { parseRedisUrl, type RedisTarget } from './redis-url.js';
@@ -90,13 +90,11 @@ export class BullmqExecutor implements Executor {
     this.#events.on('progress', ({ jobId, data }) =>
       this.#executions.get(jobId)?.progress(data as JobProgress),
     );
-    this.#events.on('completed', ({ jobId, returnvalue }) =>
-      this.#executions.get(jobId)?.finished(outcomeFromWire(returnvalue)),
-    );
-    this.#events.on('failed', ({ jobId, failedReason }) =>
-      this.#executions.get(jobId)?.failedInQueue(failedReason),
-    );
-    this.#events.on('stalled', ({ jobId }) => this.#executions.get(jobId)?.stalled());
+    // An event names a job by id only, which an attempt queued again reuses: the job says the rest.
+    const look = ({ jobId }: { jobId: string }) => this.#executions.get(jobId)?.lookAgain();
+    this.#events.on('completed', look);
+    this.#events.on('failed', look);
+    this.#events.on('stalled', look);
     this.#timer = setInterval(() => void this.#check(), o.checkIntervalMs ?? DEFAULT_CHECK_MS);
     this.#timer.unref();
     this.#reading = this.#readLogs();

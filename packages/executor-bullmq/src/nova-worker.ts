@@ -161,9 +161,10 @@ export class NovaWorker {
 
   /**
    * Stops taking jobs and stops the agents it is running (SIGTERM, grace, SIGKILL); their jobs end
-   * as interrupted, which the orchestrator queues again for another worker.
+   * as interrupted, which the orchestrator queues again for another worker. `force` (also on a
+   * later call, during the grace) sends SIGKILL at once.
    */
-  close(): Promise<void> {
+  close(options: { force?: boolean } = {}): Promise<void> {
     this.#closing ??= (async () => {
       const closed = this.#worker.close();
       await Promise.all([...this.#running.values()].map((w) => w.stop()));
@@ -171,6 +172,8 @@ export class NovaWorker {
       await this.#subscriber.quit().catch(() => {});
       await this.#redis.quit().catch(() => {});
     })();
+    // A stop with force during the grace of the first is its SIGKILL.
+    if (options.force) for (const w of this.#running.values()) void w.stop({ force: true });
     return this.#closing;
   }
 
@@ -209,6 +212,8 @@ export class NovaWorker {
     if ('refused' in started) return outcomeToWire(started.refused);
     const { execution: w, workspaces } = started;
     this.#running.set(jobId, w);
+    // Closed while this job was being taken (its inputs fetched): close() did not see it.
+    if (this.#closing !== null) void w.stop();
     this.#emit('taken', { jobId, taskId: data.task.id });
     const tail = new LogTail(w.logPath!);
     const stream = keys.log(jobId);

@@ -127,9 +127,9 @@ export class RemoteExecution implements Execution {
     // Who holds it now is what BullMQ recorded at the take; the progress may be a lost worker's.
     const holder = runnerOfName(job.processedBy);
     if (holder) this.#holder(holder);
-    if (job.progress && typeof job.progress === 'object' && holder) {
+    if (job.progress && typeof job.progress === 'object' && holder && !this.#settled) {
       const p = job.progress as JobProgress;
-      if (p.runner && sameRunner(p.runner, holder)) this.progress(p);
+      if (p.runner && sameRunner(runnerOf(p.runner), holder)) this.#figures(p);
     }
   }
 
@@ -144,12 +144,26 @@ export class RemoteExecution implements Execution {
     }
   }
 
+  /**
+   * A progress event. The queue's events name a job by its id alone, and an interrupted attempt is
+   * queued again under the same id: an event may be the removed job's, arriving late. So a runner
+   * not yet known to hold the job is believed only from a look at the job itself.
+   */
   progress(p: JobProgress): void {
     if (this.#settled || !p || typeof p !== 'object') return;
-    if (p.runner) {
-      this.#holder({ host: String(p.runner.host), pid: Number(p.runner.pid) });
-      if (this.#settled) return;
+    if (p.runner && !(this.runner && sameRunner(this.runner, runnerOf(p.runner)))) {
+      this.lookAgain();
+      return;
     }
+    this.#figures(p);
+  }
+
+  /** An event saying the job finished, failed or stalled (maybe a late one, see progress()). */
+  lookAgain(): void {
+    void this.check().catch(() => {});
+  }
+
+  #figures(p: JobProgress): void {
     if (p.model && p.model !== this.#model) {
       this.#model = p.model;
       this.#events.emit('init', { model: p.model });
@@ -277,6 +291,10 @@ export class RemoteExecution implements Execution {
     }
     return this.#stopping;
   }
+}
+
+function runnerOf(r: { host: unknown; pid: unknown }): { host: string; pid: number } {
+  return { host: String(r.host), pid: Number(r.pid) };
 }
 
 function lost(message: string, requeued: boolean): ExecutionFailure {

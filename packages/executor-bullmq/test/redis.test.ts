@@ -13,10 +13,12 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Executor, Orchestrator } from '@program-nova/orchestrator';
+import { type Executor, failureOutcome, Orchestrator } from '@program-nova/orchestrator';
 import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BullmqExecutor, BullmqExecutorError, NovaWorker, queueNameOf } from '../src/index.js';
+import { outcomeToWire } from '../src/job-data.js';
 import { freePort, startRedis, type TestRedis } from './redis-server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -252,6 +254,78 @@ describe('BullmqExecutor with real workers', () => {
     } finally {
       await executor.close();
       if (b) await stopWorker(b);
+    }
+  });
+
+  it("late events of a job id's earlier job (an interrupted attempt queued again) do not speak for the new one", async () => {
+    const p = project([['L-01', []]], 'Late Events');
+    const queue = queueNameOf('Late Events');
+    const executor = await BullmqExecutor.open({
+      redis: redis.url,
+      queue,
+      logsDir: p.logsDir,
+      checkIntervalMs: 500,
+    });
+    let w: ChildWorker | null = null;
+    try {
+      const o = new Orchestrator({
+        cascadeFile: p.cascadeFile,
+        stateFile: p.stateFile,
+        logsDir: p.logsDir,
+        executor,
+        maxWorkers: 1,
+      });
+      const recorded: { type: string; id?: string; runner?: { pid: number } }[] = [];
+      o.on('recorded', (t) => recorded.push(t as never));
+      const running = o.run({ checkInterval: 100 });
+      const end = Date.now() + 30_000;
+      let jobId: string | undefined;
+      while (jobId === undefined && Date.now() < end) {
+        jobId = (await executor.queue.getJobs(['waiting', 'prioritized']))[0]?.id;
+        if (jobId === undefined) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(jobId).toMatch(/:L-01:1$/);
+      // What the queue's event stream still delivers, late, after an interrupted attempt's job was
+      // removed and the attempt queued again under the same id: its worker's progress and outcome.
+      const client = new Redis(redis.url);
+      const gone = { host: 'gone-host', pid: 4_000_001 };
+      await client.xadd(
+        executor.queue.keys.events!,
+        '*',
+        'event',
+        'progress',
+        'jobId',
+        jobId!,
+        'data',
+        JSON.stringify({ runner: gone, step: 'an earlier job' }),
+      );
+      await client.xadd(
+        executor.queue.keys.events!,
+        '*',
+        'event',
+        'completed',
+        'jobId',
+        jobId!,
+        'returnvalue',
+        JSON.stringify(outcomeToWire(failureOutcome('interrupted', 'stopped by its worker', true))),
+        'prev',
+        'active',
+      );
+      client.disconnect();
+      w = spawnWorker(queue, p.dir, p.records);
+      await w.ready;
+      const result = await running;
+      expect(result.outcome).toBe('completed');
+      expect(runs(p.records).map((r) => r.id)).toEqual(['L-01']);
+      // Started once, on the worker that took the job; no interruption, no lost worker.
+      expect(recorded.filter((t) => t.id === 'L-01').map((t) => t.type)).toEqual([
+        'task_started',
+        'task_completed',
+      ]);
+      expect(recorded.find((t) => t.type === 'task_started')!.runner!.pid).toBe(w.child.pid);
+    } finally {
+      await executor.close();
+      if (w) await stopWorker(w);
     }
   });
 

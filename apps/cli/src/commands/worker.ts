@@ -31,7 +31,8 @@ export const workerCommand: Command = {
     "verify command is this worker's too (--verify, nova.config.json, or the task's Verify column in",
     "this folder's plan). A worker silent for --lock-duration is taken for lost and its job goes to another.",
     'The Redis URL may also come from NOVA_REDIS_URL; its password is never printed.',
-    'Ctrl-C stops taking jobs and stops the running agents; the orchestrator queues them again.',
+    'Ctrl-C stops taking jobs and stops the running agents (SIGTERM, a grace of 5s, SIGKILL); the',
+    'orchestrator queues their tasks again. A second Ctrl-C sends SIGKILL at once.',
     'Exit: 130 after Ctrl-C, 2 for bad input (Redis unreachable, wrong password, missing agent).',
   ].join('\n'),
   examples: [
@@ -172,11 +173,16 @@ export const workerCommand: Command = {
         : 'shared workspace: agents run in this folder (no --repo: runs in worktree mode are refused)\n',
     );
     worker.on('taken', ({ taskId }) => ctx.stdout.write(`started ${terminalText(taskId)}\n`));
-    worker.on('finished', ({ taskId, ok, kind }) =>
-      ctx.stdout.write(
-        `${ok ? c.green('completed') : c.red(`failed (${kind})`)} ${terminalText(taskId)}\n`,
-      ),
-    );
+    // An interruption (this worker stopping, the orchestrator cancelling) is no failure of the
+    // task: the orchestrator queues it again without counting an attempt; said as `nova run` says it.
+    worker.on('finished', ({ taskId, ok, kind }) => {
+      const verb = ok
+        ? c.green('completed')
+        : kind === 'interrupted'
+          ? c.yellow('stopped')
+          : c.red(`failed (${kind})`);
+      ctx.stdout.write(`${verb} ${terminalText(taskId)}\n`);
+    });
     worker.on('refused', ({ jobId, reason }) =>
       ctx.stderr.write(
         `nova: warning: refused job ${terminalText(jobId)}: ${terminalText(reason)}\n`,
@@ -185,12 +191,28 @@ export const workerCommand: Command = {
     worker.on('error', (e) =>
       ctx.stderr.write(`nova: warning: ${terminalText(e.message.split('\n')[0] ?? '')}\n`),
     );
-    const signal = await new Promise<NodeJS.Signals>((done) => {
-      process.once('SIGINT', () => done('SIGINT'));
-      process.once('SIGTERM', () => done('SIGTERM'));
+    // Handled until the worker has closed: a second signal during the agents' grace must not end
+    // this process at once (Node's default), which would leave them running, stopped by no one.
+    let signals = 0;
+    let onSignal: (signal: NodeJS.Signals) => void = () => {};
+    const first = new Promise<NodeJS.Signals>((done) => {
+      onSignal = (signal) => {
+        signals += 1;
+        if (signals === 1) return done(signal);
+        ctx.stdout.write(`${signal} again: stopping the running agents now (SIGKILL)\n`);
+        void worker.close({ force: true });
+      };
     });
-    ctx.stdout.write(`${signal}: stopping; running tasks go back to the queue\n`);
-    await worker.close();
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      const signal = await first;
+      ctx.stdout.write(`${signal}: stopping; running tasks go back to the queue\n`);
+      await worker.close();
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
     return EXIT.interrupted;
   },
 };
