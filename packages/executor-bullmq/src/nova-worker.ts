@@ -336,6 +336,9 @@ export class NovaWorker {
     const repository = this.#repository!;
     const id = data.task.id;
     if (!outcome.ok) {
+      // A failed verify leaves the work for the agent to fix if the retry runs here; any other
+      // failure's worktree is reset by the next attempt anyway, so its folder goes now.
+      if (outcome.kind !== 'verify_failed') await repository.release(workspaces, id);
       return outcome.kind === 'merge_conflict'
         ? {
             ...outcome,

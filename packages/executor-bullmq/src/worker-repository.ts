@@ -85,6 +85,11 @@ export class WorkerRepository {
   async deliverTask(ws: Workspaces, taskId: string): Promise<void> {
     const ref = taskRef(ws.projectSlug, taskId);
     await ws.push(this.#o.url, [`+${ref}:${ref}`]);
+    await this.release(ws, taskId);
+  }
+
+  /** Frees the task's worktree folder (best effort: a leftover folder is replaced when needed). */
+  async release(ws: Workspaces, taskId: string): Promise<void> {
     await ws.release(taskId).catch(() => false);
   }
 }

@@ -164,13 +164,13 @@ export const workerCommand: Command = {
     });
     const c = ctx.colors.stdout;
     const at = `${worker.runner.host} (pid ${worker.runner.pid})`;
-    ctx.stdout.write(
-      `${c.bold('nova worker')} ${terminalText(at)}: queue ${c.bold(queue)}, ${concurrency} at once, agent ${terminalText(settings.workerCommand?.join(' ') ?? DEFAULT_COMMAND.join(' '))}\n`,
-    );
-    ctx.stdout.write(
+    const workspace =
       repo !== undefined
-        ? `worktrees from ${terminalText(showRemote(repo))} in ${terminalText(resolve(ctx.cwd, '.nova-worker'))}${settings.verify ? `, verify ${terminalText(settings.verify.join(' '))}` : ''}\n`
-        : 'shared workspace: agents run in this folder (no --repo: runs in worktree mode are refused)\n',
+        ? `worktrees from ${terminalText(showRemote(repo))} in ${terminalText(resolve(ctx.cwd, '.nova-worker'))}${settings.verify ? `, verify ${terminalText(settings.verify.join(' '))}` : ''}`
+        : 'shared workspace: agents run in this folder (no --repo: runs in worktree mode are refused)';
+    // One write: whoever waits for the first line has the second too.
+    ctx.stdout.write(
+      `${c.bold('nova worker')} ${terminalText(at)}: queue ${c.bold(queue)}, ${concurrency} at once, agent ${terminalText(settings.workerCommand?.join(' ') ?? DEFAULT_COMMAND.join(' '))}\n${workspace}\n`,
     );
     worker.on('taken', ({ taskId }) => ctx.stdout.write(`started ${terminalText(taskId)}\n`));
     // An interruption (this worker stopping, the orchestrator cancelling) is no failure of the
