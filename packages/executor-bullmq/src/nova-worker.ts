@@ -7,7 +7,12 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { clip } from '@program-nova/core';
 import { failureOutcome, outcomeOfWorkerResult } from '@program-nova/orchestrator';
-import { type StartWorkerOptions, startWorker, type WorkerProcess } from '@program-nova/worker';
+import {
+  createWorkerHost,
+  type StartWorkerOptions,
+  type WorkerHost,
+  type WorkerProcess,
+} from '@program-nova/worker';
 import { type ConnectionOptions, type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { lastingOptions, probeRedis } from './connect.js';
@@ -15,6 +20,7 @@ import { BullmqExecutorError } from './errors.js';
 import { type JobProgress, outcomeToWire, readJobData } from './job-data.js';
 import { DEFAULT_PREFIX, novaKeys } from './keys.js';
 import { LogTail } from './log-tail.js';
+import { OutputShipper } from './output-wire.js';
 import { parseRedisUrl } from './redis-url.js';
 import { workerNameOf } from './runner.js';
 
@@ -61,8 +67,6 @@ export interface NovaWorkerEvents {
 }
 
 const DEFAULT_LOCK_MS = 30_000;
-/** Output chunks kept per job stream at most (the orchestrator reads them within a second). */
-const STREAM_MAX = 100_000;
 
 export class NovaWorker {
   readonly runner: { host: string; pid: number } = { host: hostname(), pid: process.pid };
@@ -70,6 +74,11 @@ export class NovaWorker {
   readonly #redis: Redis;
   readonly #subscriber: Redis;
   readonly #worker: Worker;
+  /**
+   * Agents are spawned from a lean host process, as local runs do: a spawn forks the spawning
+   * process, and this one holds BullMQ, ioredis and the CLI (about 120 MB against the host's 45).
+   */
+  readonly #host: WorkerHost;
   readonly #running = new Map<string, WorkerProcess>();
   readonly #listeners: { [K in keyof NovaWorkerEvents]: NovaWorkerEvents[K][] } = {
     taken: [],
@@ -79,8 +88,15 @@ export class NovaWorker {
   };
   #closing: Promise<void> | null = null;
 
-  private constructor(o: NovaWorkerOptions, redis: Redis, subscriber: Redis, worker: Worker) {
+  private constructor(
+    o: NovaWorkerOptions,
+    redis: Redis,
+    subscriber: Redis,
+    worker: Worker,
+    host: WorkerHost,
+  ) {
     this.#o = o;
+    this.#host = host;
     this.#redis = redis;
     this.#subscriber = subscriber;
     this.#worker = worker;
@@ -119,7 +135,9 @@ export class NovaWorker {
       maxStalledCount: o.maxStalledCount ?? 1,
       autorun: false,
     });
-    self = new NovaWorker(o, redis, subscriber, worker);
+    // Booted now, so the first job does not wait for it.
+    const host = createWorkerHost(o.env !== undefined ? { env: o.env } : {});
+    self = new NovaWorker(o, redis, subscriber, worker, host);
     const me = self;
     for (const conn of [redis, subscriber]) conn.on('error', () => {});
     worker.on('error', (e) => me.#emit('error', e));
@@ -148,6 +166,7 @@ export class NovaWorker {
       const closed = this.#worker.close();
       await Promise.all([...this.#running.values()].map((w) => w.terminate()));
       await closed.catch(() => {});
+      await this.#host.close();
       await this.#subscriber.quit().catch(() => {});
       await this.#redis.quit().catch(() => {});
     })();
@@ -205,7 +224,7 @@ export class NovaWorker {
       maxLogBytes: o.maxLogBytes,
       killGraceMs: o.killGraceMs,
     };
-    const w = startWorker(options);
+    const w = this.#host.start(options);
     this.#running.set(jobId, w);
     this.#emit('taken', { jobId, taskId: data.task.id });
     const tail = new LogTail(w.logPath);
@@ -225,16 +244,13 @@ export class NovaWorker {
       progress.step = clip(line, 200);
       dirty = true;
     });
+    const output = new OutputShipper(this.#redis, stream, tail);
     let sending = Promise.resolve();
-    const send = () => {
+    const send = (final = false) => {
       sending = sending.then(async () => {
-        const pieces = tail.read();
-        if (pieces.length > 0) {
-          const multi = this.#redis.multi();
-          for (const p of pieces) multi.xadd(stream, 'MAXLEN', '~', STREAM_MAX, '*', 'd', p);
-          await multi.exec().catch(() => {});
-        }
-        if (dirty) {
+        await output.ship(final);
+        // The final figures travel in the outcome.
+        if (dirty && !final) {
           dirty = false;
           await job.updateProgress({ ...progress }).catch(() => {});
         }
@@ -245,7 +261,7 @@ export class NovaWorker {
     try {
       const result = await w.done;
       clearInterval(timer);
-      await send();
+      await send(true);
       const outcome = outcomeOfWorkerResult(result);
       this.#emit('finished', {
         jobId,
@@ -254,7 +270,7 @@ export class NovaWorker {
         kind: outcome.ok ? null : outcome.kind,
       });
       // Its messages name this machine's log; the orchestrator names its own copy instead.
-      return { ...outcomeToWire(outcome), workerLogPath: w.logPath };
+      return { ...outcomeToWire(outcome), workerLogPath: w.logPath, ...output.wire() };
     } finally {
       clearInterval(timer);
       tail.close();
