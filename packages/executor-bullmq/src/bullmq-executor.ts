@@ -2,7 +2,8 @@
  * The orchestrator's side of the queue: each attempt becomes one plain BullMQ job (id
  * `<run>:<task>:[<resets>.]<attempt>`, priority from the critical path), followed through the
  * queue's events (with a periodic look at each job in case an event was missed, as across a Redis
- * restart) until its outcome is taken; then the job is removed. A job still in Redis is an outcome no orchestrator
+ * restart; a job a restarted run finds already queued is announced as `duplicated`) until its
+ * outcome is taken; then the job is removed. A job still in Redis is an outcome no orchestrator
  * has taken yet, which is what lets a restarted run follow the jobs of the one that died.
  */
 import { createHash } from 'node:crypto';
@@ -95,6 +96,7 @@ export class BullmqExecutor implements Executor {
     this.#events.on('completed', look);
     this.#events.on('failed', look);
     this.#events.on('stalled', look);
+    this.#events.on('duplicated', ({ jobId }) => this.#executions.get(jobId)?.duplicated());
     this.#timer = setInterval(() => void this.#check(), o.checkIntervalMs ?? DEFAULT_CHECK_MS);
     this.#timer.unref();
     this.#reading = this.#readLogs();
@@ -216,15 +218,21 @@ export class BullmqExecutor implements Executor {
   get redis(): Redis {
     return this.#redis;
   }
-  /** @internal Removes a job, its output stream and any cancel request for it. */
-  async discard(jobId: string): Promise<void> {
+  /**
+   * @internal Removes a job, its output stream and any cancel request for it. `known` says which of
+   * Nova's own keys cannot exist (a short job's output came in its outcome, nobody asked to cancel
+   * it): one round trip instead of two per task.
+   */
+  async discard(
+    jobId: string,
+    known: { streamed: boolean; cancelAsked: boolean } = { streamed: true, cancelAsked: true },
+  ): Promise<void> {
     await this.queue.remove(jobId).catch(() => 0);
-    await this.#redis
-      .multi()
-      .del(this.#keys.log(jobId))
-      .srem(this.#keys.cancelSet, jobId)
-      .exec()
-      .catch(() => {});
+    if (!known.streamed && !known.cancelAsked) return;
+    const multi = this.#redis.multi();
+    if (known.streamed) multi.del(this.#keys.log(jobId));
+    if (known.cancelAsked) multi.srem(this.#keys.cancelSet, jobId);
+    await multi.exec().catch(() => {});
   }
   /** @internal */
   removing(jobId: string, done: Promise<void>): void {

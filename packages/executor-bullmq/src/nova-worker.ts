@@ -12,6 +12,7 @@ import {
   failureOutcome,
   LocalExecutor,
 } from '@program-nova/orchestrator';
+import { createWorkerHost, type WorkerHost } from '@program-nova/worker';
 import type { Workspaces } from '@program-nova/workspace';
 import { type ConnectionOptions, type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -20,6 +21,7 @@ import { BullmqExecutorError } from './errors.js';
 import { type JobProgress, outcomeToWire, readJobData } from './job-data.js';
 import { DEFAULT_PREFIX, novaKeys } from './keys.js';
 import { LogTail } from './log-tail.js';
+import { OutputShipper } from './output-wire.js';
 import { parseRedisUrl } from './redis-url.js';
 import { workerNameOf } from './runner.js';
 import { conflictAdvice, environmentFailure, specOf } from './worker-attempt.js';
@@ -77,8 +79,6 @@ export interface NovaWorkerEvents {
 }
 
 const DEFAULT_LOCK_MS = 30_000;
-/** Output chunks kept per job stream at most (the orchestrator reads them within a second). */
-const STREAM_MAX = 100_000;
 
 export class NovaWorker {
   readonly runner: { host: string; pid: number } = { host: hostname(), pid: process.pid };
@@ -86,6 +86,11 @@ export class NovaWorker {
   readonly #redis: Redis;
   readonly #subscriber: Redis;
   readonly #worker: Worker;
+  /**
+   * Agents are spawned from a lean host process, as local runs do: a spawn forks the spawning
+   * process, and this one holds BullMQ, ioredis and the CLI (about 120 MB against the host's 45).
+   */
+  readonly #host: WorkerHost;
   readonly #running = new Map<string, Execution>();
   readonly #repository: WorkerRepository | null;
   readonly #listeners: { [K in keyof NovaWorkerEvents]: NovaWorkerEvents[K][] } = {
@@ -96,8 +101,15 @@ export class NovaWorker {
   };
   #closing: Promise<void> | null = null;
 
-  private constructor(o: NovaWorkerOptions, redis: Redis, subscriber: Redis, worker: Worker) {
+  private constructor(
+    o: NovaWorkerOptions,
+    redis: Redis,
+    subscriber: Redis,
+    worker: Worker,
+    host: WorkerHost,
+  ) {
     this.#o = o;
+    this.#host = host;
     this.#redis = redis;
     this.#subscriber = subscriber;
     this.#worker = worker;
@@ -139,7 +151,9 @@ export class NovaWorker {
       maxStalledCount: o.maxStalledCount ?? 1,
       autorun: false,
     });
-    self = new NovaWorker(o, redis, subscriber, worker);
+    // Booted now, so the first job does not wait for it.
+    const host = createWorkerHost(o.env !== undefined ? { env: o.env } : {});
+    self = new NovaWorker(o, redis, subscriber, worker, host);
     const me = self;
     for (const conn of [redis, subscriber]) conn.on('error', () => {});
     worker.on('error', (e) => me.#emit('error', e));
@@ -169,6 +183,7 @@ export class NovaWorker {
       const closed = this.#worker.close();
       await Promise.all([...this.#running.values()].map((w) => w.stop()));
       await closed.catch(() => {});
+      await this.#host.close();
       await this.#subscriber.quit().catch(() => {});
       await this.#redis.quit().catch(() => {});
     })();
@@ -232,16 +247,13 @@ export class NovaWorker {
       progress.step = clip(line, 200);
       dirty = true;
     });
+    const output = new OutputShipper(this.#redis, stream, tail);
     let sending = Promise.resolve();
-    const send = () => {
+    const send = (final = false) => {
       sending = sending.then(async () => {
-        const pieces = tail.read();
-        if (pieces.length > 0) {
-          const multi = this.#redis.multi();
-          for (const p of pieces) multi.xadd(stream, 'MAXLEN', '~', STREAM_MAX, '*', 'd', p);
-          await multi.exec().catch(() => {});
-        }
-        if (dirty) {
+        await output.ship(final);
+        // The final figures travel in the outcome.
+        if (dirty && !final) {
           dirty = false;
           await job.updateProgress({ ...progress }).catch(() => {});
         }
@@ -253,7 +265,7 @@ export class NovaWorker {
       let outcome = await w.done;
       if (workspaces) outcome = await this.#deliver(outcome, workspaces, data);
       clearInterval(timer);
-      await send();
+      await send(true);
       this.#emit('finished', {
         jobId,
         taskId: data.task.id,
@@ -261,7 +273,7 @@ export class NovaWorker {
         kind: outcome.ok ? null : outcome.kind,
       });
       // Its messages name this machine's log; the orchestrator names its own copy instead.
-      return { ...outcomeToWire(outcome), workerLogPath: w.logPath };
+      return { ...outcomeToWire(outcome), workerLogPath: w.logPath, ...output.wire() };
     } finally {
       clearInterval(timer);
       tail.close();
@@ -284,6 +296,7 @@ export class NovaWorker {
     const executor = (worktrees?: { workspaces: Workspaces; subdir: string }) =>
       new LocalExecutor({
         logsDir,
+        host: this.#host,
         ...(o.command !== undefined ? { command: o.command } : {}),
         ...(o.stdin !== undefined ? { stdin: o.stdin } : {}),
         ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),

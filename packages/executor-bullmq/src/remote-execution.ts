@@ -16,6 +16,7 @@ import type { Job } from 'bullmq';
 import type { BullmqExecutor } from './bullmq-executor.js';
 import { JOB_NAME, type JobProgress, type jobDataOf, outcomeFromWire } from './job-data.js';
 import type { LogSink } from './log-sink.js';
+import { type OutputEnd, takeOutputEnd } from './output-wire.js';
 import { runnerOfName, sameRunner } from './runner.js';
 
 export function runnerText(progress: unknown): string {
@@ -42,6 +43,11 @@ export class RemoteExecution implements Execution {
   #enqueued = false;
   #stopping: Promise<void> | null = null;
   #model: string | null = null;
+  /** How the worker's output ends, as its outcome said (null: read the stream to its end). */
+  #end: OutputEnd | null = null;
+  /** Found in the queue rather than queued here: another orchestrator may have asked to cancel it. */
+  #adopted = false;
+  #ok = false;
   readonly #startedAt = Date.now();
 
   constructor(x: BullmqExecutor, spec: TaskRunSpec, jobId: string, log: LogSink) {
@@ -73,12 +79,8 @@ export class RemoteExecution implements Execution {
     try {
       // The same attempt again right after its outcome (an interruption): its old job goes first.
       await this.#x.removal(this.jobId);
-      const existing = await this.#x.queue.getJob(this.jobId);
-      if (existing) {
-        this.#enqueued = true;
-        await this.#look(existing);
-        return;
-      }
+      // A job already there (a restarted run's) is left as it is: BullMQ announces the add as
+      // `duplicated` and the job is looked at then, which spares every other start a round trip.
       await this.#x.queue.add(JOB_NAME, data, {
         jobId: this.jobId,
         priority,
@@ -87,6 +89,7 @@ export class RemoteExecution implements Execution {
         removeOnFail: false,
       });
       this.#enqueued = true;
+      if (this.#adopted) await this.check();
     } catch (e) {
       this.#finish(lost(`could not queue ${this.jobId}: ${errorText(e)}`, true), false);
     }
@@ -95,6 +98,14 @@ export class RemoteExecution implements Execution {
   /** Ends the attempt before its job was queued (nothing of it runs anywhere). */
   abandon(outcome: ExecutionFailure): void {
     this.#finish(outcome, false);
+  }
+
+  /** The queue already held this job (announced by its `duplicated` event): it is followed. */
+  duplicated(): void {
+    if (this.#adopted) return;
+    this.#adopted = true;
+    // Before the add's reply, begin() looks once it has it.
+    if (this.#enqueued) void this.check().catch(() => {});
   }
 
   /** A direct look at the job (events can be missed while Redis restarts). */
@@ -188,7 +199,10 @@ export class RemoteExecution implements Execution {
   }
 
   finished(reported: ExecutionOutcome): void {
-    const outcome = this.#withLocalLog(reported);
+    if (this.#settled) return;
+    const { outcome: rest, end } = takeOutputEnd(reported);
+    this.#end = end;
+    const outcome = this.#withLocalLog(rest);
     if (this.#stopping && !outcome.ok && outcome.kind !== 'interrupted') {
       this.#finish({ ...outcome, kind: 'interrupted' }, true);
       return;
@@ -243,6 +257,7 @@ export class RemoteExecution implements Execution {
     if (this.#settled) return;
     this.#settled = true;
     this.#taken = taken;
+    this.#ok = outcome.ok;
     const durationMs = outcome.durationMs || Date.now() - this.#startedAt;
     const finalOutcome = { ...outcome, durationMs };
     void (async () => {
@@ -256,15 +271,26 @@ export class RemoteExecution implements Execution {
   acknowledge(): void {
     if (!this.#taken) return;
     this.#taken = false;
-    this.#x.removing(this.jobId, this.#x.discard(this.jobId));
+    // Nova's own keys for the job exist only if output went through its stream or a cancel was asked.
+    const end = this.#end;
+    const streamed = end === null || end.last !== '' || this.streamPosition !== '0';
+    // A failure may be a stop asked by a run that died before clearing it: cleared, to be safe.
+    const cancelAsked = this.#stopping !== null || this.#adopted || !this.#ok;
+    this.#x.removing(this.jobId, this.#x.discard(this.jobId, { streamed, cancelAsked }));
   }
 
   /** Output written before the outcome that the reading loop has not fetched yet. */
   async #drainLog(): Promise<void> {
-    const rest = (await this.#x.redis
-      .xrangeBuffer(this.#x.keys.log(this.jobId), `(${this.streamPosition}`, '+')
-      .catch(() => [])) as unknown as [Buffer, Buffer[]][];
-    for (const [id, fields] of rest) this.output(String(id), fields[1]!);
+    const end = this.#end;
+    // The stream is read again only past what the reading loop got, and only if the worker added
+    // entries the loop has not seen (or did not say).
+    if (end === null || (end.last !== '' && end.last !== this.streamPosition)) {
+      const rest = (await this.#x.redis
+        .xrangeBuffer(this.#x.keys.log(this.jobId), `(${this.streamPosition}`, '+')
+        .catch(() => [])) as unknown as [Buffer, Buffer[]][];
+      for (const [id, fields] of rest) this.output(String(id), fields[1]!);
+    }
+    if (end?.tail && end.tail.length > 0) this.output(this.streamPosition, end.tail);
   }
 
   stop(options: { force?: boolean } = {}): Promise<void> {
