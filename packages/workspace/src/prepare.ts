@@ -169,17 +169,40 @@ export function prepareTask(context: Context, options: PrepareOptions): Promise<
   });
 }
 
+/** Puts the task's branch and worktree at `revision` (nothing half-merged, nothing uncommitted). */
+async function pointTaskAt(
+  context: Context,
+  target: TaskTarget,
+  revision: string,
+  what: string,
+): Promise<string> {
+  const sha = await context.commit(revision, `task ${target.taskId}: ${what}`);
+  await ensureWorktree(context, target.ready, target.path, target.branch, sha, {
+    keep: false,
+    discardMerge: true,
+  });
+  return sha;
+}
+
 export function resetTask(context: Context, taskId: string, startPoint: string): Promise<void> {
   return withTask(context, taskId, async (target) => {
-    const sha = await context.commit(startPoint, `task ${taskId}: start point`);
-    await ensureWorktree(context, target.ready, target.path, target.branch, sha, {
-      keep: false,
-      discardMerge: true,
-    });
+    const sha = await pointTaskAt(context, target, startPoint, 'start point');
     const previous = readStartRecord(target.ready.dir, taskId);
     writeStartRecord(target.ready.dir, taskId, {
       startPoint: sha,
       userCommits: previous?.startPoint === sha && previous.userCommits,
     });
+  });
+}
+
+/**
+ * Makes the task's branch `commit` (work someone else made, such as a merge conflict resolved by
+ * hand and pushed from another machine) and forgets what prepare recorded for it, so the next
+ * prepare keeps that work as a user's and merges in whatever input it still lacks.
+ */
+export function adoptTask(context: Context, taskId: string, commit: string): Promise<void> {
+  return withTask(context, taskId, async (target) => {
+    await pointTaskAt(context, target, commit, 'adopted work');
+    removeStartRecord(target.ready.dir, taskId);
   });
 }

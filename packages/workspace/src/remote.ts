@@ -11,9 +11,6 @@ import { WorkspaceError } from './errors.js';
 import { cleanEnvironment, git } from './git.js';
 import { withLock } from './lock.js';
 import { checkGitVersion, versionAtLeast } from './repository.js';
-import { removeStartRecord } from './start-record.js';
-import { withTask } from './task-target.js';
-import { ensureWorktree } from './worktrees.js';
 
 /**
  * INVALID_REMOTE unless `url` can only be read as a repository: not an option (`-...`), no
@@ -116,22 +113,6 @@ export async function listRemote(
     if (sha && name) refs.set(name, sha);
   }
   return refs;
-}
-
-/**
- * Makes `task`'s branch `commit` (work someone else made, such as a merge conflict resolved by
- * hand and pushed from another machine) and forgets what prepare recorded for it, so the next
- * prepare keeps that work as a user's and merges in whatever input it still lacks.
- */
-export function adoptTask(context: Context, taskId: string, commit: string): Promise<void> {
-  return withTask(context, taskId, async (target) => {
-    const sha = await context.commit(commit, `task ${taskId}: adopted work`);
-    await ensureWorktree(context, target.ready, target.path, target.branch, sha, {
-      keep: false,
-      discardMerge: true,
-    });
-    removeStartRecord(target.ready.dir, taskId);
-  });
 }
 
 /**

@@ -5,8 +5,8 @@ import { createContext } from './context.js';
 import { finishTask } from './finish.js';
 import { resolveCommit } from './git.js';
 import { projectSlug, resultBranch, taskBranch } from './naming.js';
-import { prepareTask, resetTask } from './prepare.js';
-import { adoptTask, fetchRemote, pushRemote } from './remote.js';
+import { adoptTask, prepareTask, resetTask } from './prepare.js';
+import { fetchRemote, pushRemote } from './remote.js';
 import { mergeResult } from './result.js';
 import type { Workspaces, WorkspacesOptions } from './types.js';
 
