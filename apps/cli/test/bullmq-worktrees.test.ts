@@ -288,6 +288,11 @@ describe('nova run --executor bullmq --repo: a worktree per task on each worker 
     );
     const s = state(user);
     for (const task of Object.values(s.tasks)) expect(task.status).toBe('pending');
+    // The worker says so too.
+    await waitFor(() => worker.stderr().includes('cannot take it'), "the worker's warning");
+    expect(worker.stderr()).toMatch(
+      /^nova: warning: refused job \w+:(A1|D1):1: Task (A1|D1): worker /,
+    );
     await stop([worker]);
 
     const gone = nova(

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { clip } from '@program-nova/core';
 import {
   type Execution,
+  type ExecutionFailure,
   type ExecutionOutcome,
   failureOutcome,
   LocalExecutor,
@@ -74,6 +75,7 @@ export interface NovaWorkerOptions {
 export interface NovaWorkerEvents {
   taken: (info: { jobId: string; taskId: string }) => void;
   finished: (info: { jobId: string; taskId: string; ok: boolean; kind: string | null }) => void;
+  /** A job this worker cannot run: its data is unreadable, or it needs what the worker lacks. */
   refused: (info: { jobId: string; reason: string }) => void;
   error: (error: Error) => void;
 }
@@ -224,7 +226,10 @@ export class NovaWorker {
     const progress: JobProgress = { runner: this.runner };
     await job.updateProgress({ ...progress });
     const started = await this.#begin(data);
-    if ('refused' in started) return outcomeToWire(started.refused);
+    if ('refused' in started) {
+      this.#emit('refused', { jobId, reason: started.refused.message });
+      return outcomeToWire(started.refused);
+    }
     const { execution: w, workspaces } = started;
     this.#running.set(jobId, w);
     // Closed while this job was being taken (its inputs fetched): close() did not see it.
@@ -289,7 +294,7 @@ export class NovaWorker {
   async #begin(
     data: ReturnType<typeof readJobData>,
   ): Promise<
-    { execution: Execution; workspaces: Workspaces | null } | { refused: ExecutionOutcome }
+    { execution: Execution; workspaces: Workspaces | null } | { refused: ExecutionFailure }
   > {
     const o = this.#o;
     const logsDir = join(o.logsDir, data.run);
