@@ -161,6 +161,13 @@ describe('Ctrl-C of a nova worker', { timeout: 120_000 }, () => {
       () => new RegExp(`^stopped {3}${taken.id} `, 'm').test(run.stdout()),
       'the run to report the task stopped',
     );
+    // Saying why: the worker was shut down (not "stopped by Nova").
+    expect(run.stdout()).toMatch(
+      new RegExp(
+        `^stopped {3}${taken.id} .*its worker .+ \\(pid ${a.child.pid}\\) was shut down`,
+        'm',
+      ),
+    );
     await waitFor(async () => (await waiting(look.queue)) === 'T-01,T-02', 'both jobs queued');
     await look.close();
     const between = JSON.parse(nova(['status', '--json'], t.dir).stdout);

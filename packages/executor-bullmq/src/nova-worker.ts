@@ -269,6 +269,16 @@ export class NovaWorker {
     try {
       let outcome = await w.done;
       if (workspaces) outcome = await this.#deliver(outcome, workspaces, data);
+      if (this.#closing !== null && !outcome.ok && outcome.kind === 'interrupted') {
+        // Said as it happened: this worker was shut down, not the run stopping the task.
+        outcome = {
+          ...outcome,
+          message: outcome.message.replace(
+            'stopped by Nova before it finished',
+            `stopped before it finished: its worker ${this.runner.host} (pid ${this.runner.pid}) was shut down`,
+          ),
+        };
+      }
       clearInterval(timer);
       await send(true);
       this.#emit('finished', {
