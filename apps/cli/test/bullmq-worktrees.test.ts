@@ -87,9 +87,22 @@ function setup() {
   git(user, 'commit', '-q', '-m', 'plan');
   const agent = t.write('agent.mjs', AGENT);
   const verify = t.write('verify.mjs', VERIFY);
+  // The workers' copies of the plan give D1 a Verify command of its own (a worker's own
+  // configuration, like --verify): it leaves a marker where it ran.
+  const columnVerify = t.write(
+    'column-verify.mjs',
+    "import { writeFileSync } from 'node:fs';\nwriteFileSync(process.argv[2], process.cwd());\n",
+  );
+  const workerPlan = PLAN.replace('| Depends On |', '| Depends On | Verify |')
+    .replace('| ---------- |', '| ---------- | ------ |')
+    .replace(/^(\| [ABC]\d .*\|)$/gm, '$1 - |')
+    .replace(
+      /^(\| D1 .*\|)$/m,
+      `$1 '${process.execPath}' '${columnVerify}' '${join(t.dir, 'column-verified')}' |`,
+    );
   const machines = ['m1', 'm2'].map((m) => {
     mkdirSync(join(t.dir, m));
-    t.write(`${m}/CASCADE.md`, PLAN);
+    t.write(`${m}/CASCADE.md`, workerPlan);
     return join(t.dir, m);
   });
   return { t, user, remote, agent, verify, machines };
@@ -200,6 +213,10 @@ describe('nova run --executor bullmq --repo: a worktree per task on each worker 
     // The user's own branch and tree were left alone.
     expect(git(user, 'rev-parse', 'HEAD')).toBe(headBefore);
     expect(git(user, 'status', '--porcelain')).toBe('');
+    // D1 was checked by its own Verify column on the worker, in its worktree there.
+    expect(readFileSync(join(t.dir, 'column-verified'), 'utf8')).toMatch(
+      /\/\.nova-worker\/worktrees\/shared-repo\/D1$/,
+    );
     // The logs beside the state hold the workers' output, the verify line included.
     expect(readFileSync(join(user, 'logs', 'B2.log'), 'utf8')).toContain('# nova: verify');
     // Each machine worked in its own repository, never in the shared one, and kept no worktree of
