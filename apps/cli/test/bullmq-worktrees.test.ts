@@ -329,5 +329,22 @@ describe('nova run --executor bullmq --repo: a worktree per task on each worker 
       /^nova: error: cannot reach http:\/\/u:\*\*\*@127\.0\.0\.1:9\/x\.git: /,
     );
     expect(gone.stderr).not.toContain('pw-123');
+    // So is a worker's.
+    const lost = nova(
+      [
+        'worker',
+        '--redis',
+        redis.url,
+        '--agent',
+        'simulated',
+        '--repo',
+        join(machines[1]!, 'no-such.git'),
+      ],
+      machines[1]!,
+    );
+    expect(lost.code).toBe(2);
+    expect(lost.stderr).toMatch(
+      /^nova: error: cannot reach .*no-such\.git: .*does not appear to be a git repository\n$/,
+    );
   });
 });

@@ -14,7 +14,7 @@ import {
   LocalExecutor,
 } from '@program-nova/orchestrator';
 import { createWorkerHost, type WorkerHost } from '@program-nova/worker';
-import type { Workspaces } from '@program-nova/workspace';
+import { listRemote, type Workspaces } from '@program-nova/workspace';
 import { type ConnectionOptions, type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { lastingOptions, probeRedis } from './connect.js';
@@ -138,6 +138,10 @@ export class NovaWorker {
     }
     const target = parseRedisUrl(o.redis);
     await probeRedis(target);
+    // A remote this worker cannot read would fail every job it takes: refused here instead.
+    if (o.repo !== undefined) {
+      await listRemote(o.repo, 'refs/nova/', { cwd: o.cwd ?? process.cwd(), env: o.env });
+    }
     const prefix = o.prefix ?? DEFAULT_PREFIX;
     const keys = novaKeys(prefix, o.queue);
     const redis = new Redis(lastingOptions(target));

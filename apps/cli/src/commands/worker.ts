@@ -33,11 +33,12 @@ export const workerCommand: Command = {
     'The Redis URL may also come from NOVA_REDIS_URL; its password is never printed.',
     'Ctrl-C stops taking jobs and stops the running agents (SIGTERM, a grace of 5s, SIGKILL); the',
     'orchestrator queues their tasks again. A second Ctrl-C sends SIGKILL at once.',
-    'Exit: 130 after Ctrl-C, 2 for bad input (Redis unreachable, wrong password, missing agent).',
+    'Exit: 130 after Ctrl-C, 2 for bad input (Redis or --repo unreachable, wrong password, missing agent).',
   ].join('\n'),
   examples: [
     'nova worker --redis redis://queue-host:6379 --concurrency 4',
     'NOVA_REDIS_URL=redis://:secret@queue-host:6379 nova worker --agent simulated',
+    "nova worker --redis redis://queue-host:6379 --repo ssh://git@host/srv/plan.git --verify 'pnpm test'",
   ],
   options: {
     redis: {
