@@ -2,6 +2,7 @@
  * @program-nova/core: the vocabulary every Program Nova package shares. A leaf: it depends on
  * nothing and uses no Node APIs, so the dashboard bundles it too.
  */
+export { maskCredentials } from './credentials.js';
 export { editDistance } from './edit-distance.js';
 export type { FailureKind } from './failure-kind.js';
 export { FAILURE_KINDS, isFailureKind } from './failure-kind.js';

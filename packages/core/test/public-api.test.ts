@@ -30,6 +30,7 @@ it('@program-nova/core', async () => {
     'isFailureKind',
     'isTaskId',
     'logFileName',
+    'maskCredentials',
     'oneLine',
     'reasonLine',
     'splitCommand',
@@ -46,6 +47,7 @@ it('@program-nova/core/node', async () => {
     'ensureDirectory',
     'errnoCode',
     'findExecutable',
+    'moveEarlierLogAside',
     'readProcStat',
   ]);
 });

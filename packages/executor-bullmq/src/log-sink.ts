@@ -2,10 +2,10 @@
  * The orchestrator's copy of a remote attempt's output: `logs/<id>.log`, written as the output
  * arrives, an earlier attempt's log moved aside to `<id>.log.<n>` first (as local runs do).
  */
-import { closeSync, existsSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { earlierLogFileName, logFileName } from '@program-nova/core';
-import { ensureDirectory } from '@program-nova/core/node';
+import { logFileName } from '@program-nova/core';
+import { ensureDirectory, moveEarlierLogAside } from '@program-nova/core/node';
 
 export class LogSink {
   readonly path: string;
@@ -26,11 +26,7 @@ export class LogSink {
 
   #open(): void {
     ensureDirectory(this.#logsDir);
-    if (existsSync(this.path)) {
-      let n = 1;
-      while (existsSync(join(this.#logsDir, earlierLogFileName(this.#taskId, n)))) n++;
-      renameSync(this.path, join(this.#logsDir, earlierLogFileName(this.#taskId, n)));
-    }
+    if (existsSync(this.path)) moveEarlierLogAside(this.#logsDir, this.#taskId);
     this.#fd = openSync(this.path, 'wx');
   }
 

@@ -2,25 +2,17 @@
  * Redis URLs: read once into connection options, and shown to people only with the password
  * replaced by `***` (in messages, logs and anything recorded).
  */
+import { maskCredentials } from '@program-nova/core';
 import type { RedisOptions } from 'ioredis';
 import { BullmqExecutorError } from './errors.js';
+
+export { maskCredentials };
 
 export interface RedisTarget {
   /** The URL as people may see it (password masked). */
   display: string;
   /** ioredis connection options. */
   options: RedisOptions;
-}
-
-/** `redis://user:secret@host` → `redis://user:***@host`, anywhere in a text (any scheme). */
-export function maskCredentials(text: string): string {
-  return text.replace(
-    /([a-z][a-z0-9+.-]*:\/\/)([^@\s/]*)@/gi,
-    (_m, scheme: string, auth: string) => {
-      const colon = auth.indexOf(':');
-      return colon < 0 ? `${scheme}***@` : `${scheme}${auth.slice(0, colon)}:***@`;
-    },
-  );
 }
 
 export function parseRedisUrl(url: string): RedisTarget {

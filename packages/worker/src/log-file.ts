@@ -1,7 +1,7 @@
-import { closeSync, existsSync, open, renameSync, rmSync, write } from 'node:fs';
+import { closeSync, open, rmSync, write } from 'node:fs';
 import { join } from 'node:path';
-import { earlierLogFileName, logFileName } from '@program-nova/core';
-import { ensureDirectory, errnoCode } from '@program-nova/core/node';
+import { logFileName } from '@program-nova/core';
+import { ensureDirectory, errnoCode, moveEarlierLogAside } from '@program-nova/core/node';
 
 /**
  * Opens a fresh `<id>.log` starting with `header`, first moving an existing one aside to
@@ -32,7 +32,7 @@ export async function openAttemptLog(
       const code = errnoCode(error);
       if (round >= 2 || (code !== 'ENOENT' && code !== 'EEXIST')) throw error;
       if (code === 'ENOENT') ensureDirectory(logsDir);
-      else rotate(logsDir, taskId);
+      else moveEarlierLogAside(logsDir, taskId);
     }
   }
   try {
@@ -55,13 +55,4 @@ export async function openAttemptLog(
     throw error;
   }
   return fd;
-}
-
-function rotate(logsDir: string, taskId: string): void {
-  // Probe <name>.1, .2, ... rather than list the folder: a listing costs as much as the folder is
-  // big, once per rotated attempt (a rerun beside 1,000 logs paid it 1,000 times). Nova numbers
-  // without gaps, so the first free number is one above the highest kept.
-  let n = 1;
-  while (existsSync(join(logsDir, earlierLogFileName(taskId, n)))) n++;
-  renameSync(join(logsDir, logFileName(taskId)), join(logsDir, earlierLogFileName(taskId, n)));
 }

@@ -6,6 +6,7 @@
  */
 import { mkdirSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { maskCredentials } from '@program-nova/core';
 import type { Context } from './context.js';
 import { WorkspaceError } from './errors.js';
 import { cleanEnvironment, git } from './git.js';
@@ -36,14 +37,13 @@ export function assertRemoteUrl(url: unknown): asserts url is string {
   }
 }
 
-/** `url` as people may see it: a password in it (`https://user:secret@host/...`) masked. */
+/** `url` as people may see it: a password (or a token as user name) masked, as everywhere. */
 export function showRemote(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
+  return maskCredentials(url);
 }
 
-/** A failed fetch or push as REMOTE_FAILED, with the URL masked wherever git repeated it. */
+/** A failed fetch or push as REMOTE_FAILED, with any URL's password masked wherever git repeated it. */
 function remoteFailure(what: string, url: string, error: unknown): WorkspaceError {
-  const masked = (text: string) => text.split(url).join(showRemote(url));
   const detail =
     error instanceof WorkspaceError && error.code === 'GIT_FAILED'
       ? ((error.stderrTail ?? error.message)
@@ -55,7 +55,7 @@ function remoteFailure(what: string, url: string, error: unknown): WorkspaceErro
         : String(error);
   return new WorkspaceError(
     'REMOTE_FAILED',
-    `cannot ${what} ${showRemote(url)}: ${masked(detail).replace(/^(fatal|error): /, '')}`,
+    `cannot ${what} ${showRemote(url)}: ${maskCredentials(detail).replace(/^(fatal|error): /, '')}`,
     { cause: error },
   );
 }
