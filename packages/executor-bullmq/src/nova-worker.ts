@@ -12,6 +12,7 @@ import {
   type ExecutionOutcome,
   failureOutcome,
   LocalExecutor,
+  type LocalExecutorOptions,
 } from '@program-nova/orchestrator';
 import { createWorkerHost, type WorkerHost } from '@program-nova/worker';
 import { listRemote, type Workspaces } from '@program-nova/workspace';
@@ -28,27 +29,31 @@ import { workerNameOf } from './runner.js';
 import { conflictAdvice, environmentFailure, specOf } from './worker-attempt.js';
 import { WorkerRepository } from './worker-repository.js';
 
-export interface NovaWorkerOptions {
+/**
+ * How agents run, as for a local run (LocalExecutorOptions): the command (default Claude Code),
+ * stdin, where (default this process's folder), environment, default model, limits.
+ */
+type AgentOptions = Pick<
+  LocalExecutorOptions,
+  | 'command'
+  | 'stdin'
+  | 'cwd'
+  | 'env'
+  | 'model'
+  | 'inactivityTimeoutMs'
+  | 'maxLogBytes'
+  | 'killGraceMs'
+>;
+
+export interface NovaWorkerOptions extends AgentOptions {
   /** redis:// or rediss:// URL (a password in it is never shown). */
   redis: string;
   /** The queue to serve (see queueNameOf). */
   queue: string;
   /** Jobs run at once (default 1). */
   concurrency?: number;
-  /** The agent's argv template (default: @program-nova/worker's, Claude Code). */
-  command?: readonly string[];
-  /** stdin template (default '{prompt}'); null closes stdin. */
-  stdin?: string | null;
   /** Folder of the attempts' own log files on this machine. */
   logsDir: string;
-  /** Where agents run (default this process's folder). */
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
-  /** Model when neither the job nor its task names one. */
-  model?: string;
-  inactivityTimeoutMs?: number;
-  maxLogBytes?: number;
-  killGraceMs?: number;
   /**
    * How long a job stays this worker's without it renewing the lock (renewed every half of it).
    * A worker silent this long is taken for dead: its job goes back to the queue. Default 30 s.
@@ -311,19 +316,18 @@ export class NovaWorker {
     { execution: Execution; workspaces: Workspaces | null } | { refused: ExecutionFailure }
   > {
     const o = this.#o;
-    const logsDir = join(o.logsDir, data.run);
     const executor = (worktrees?: { workspaces: Workspaces; subdir: string }) =>
       new LocalExecutor({
-        logsDir,
-        host: this.#host,
-        ...(o.command !== undefined ? { command: o.command } : {}),
-        ...(o.stdin !== undefined ? { stdin: o.stdin } : {}),
-        ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
-        ...(o.env !== undefined ? { env: o.env } : {}),
+        command: o.command,
+        stdin: o.stdin,
+        cwd: o.cwd,
+        env: o.env,
         model: o.model,
         inactivityTimeoutMs: o.inactivityTimeoutMs,
         maxLogBytes: o.maxLogBytes,
         killGraceMs: o.killGraceMs,
+        logsDir: join(o.logsDir, data.run),
+        host: this.#host,
         ...(worktrees ? { worktrees } : {}),
       });
     const spec = specOf(data);

@@ -1,11 +1,11 @@
 import { join, resolve } from 'node:path';
 import { NovaWorker, queueNameOf } from '@program-nova/executor-bullmq';
-import { parseTimeout } from '@program-nova/parser';
 import { DEFAULT_COMMAND } from '@program-nova/worker';
 import { showRemote } from '@program-nova/workspace';
 import { CliError, EXIT } from '../core/cli-error.js';
 import type { Command } from '../core/command.js';
 import { loadConfig } from '../core/config.js';
+import { positiveDuration, wholeNumber } from '../core/option-values.js';
 import { loadPlan, planPath } from '../core/plan-file.js';
 import { terminalText } from '../core/terminal-text.js';
 import { checkWorkerCommand, resolveRunSettings } from '../run/settings.js';
@@ -113,28 +113,20 @@ export const workerCommand: Command = {
         command: 'worker',
       });
     }
-    const concurrencyText = (ctx.values.concurrency as string | undefined) ?? '1';
-    const concurrency = /^\d+$/.test(concurrencyText) ? Number(concurrencyText) : Number.NaN;
-    if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
-      throw new CliError(
-        'E_USAGE',
-        `--concurrency must be a whole number >= 1, got "${concurrencyText}"`,
-        { command: 'worker' },
-      );
-    }
-    let lockDurationMs = DEFAULT_LOCK_MS;
+    const concurrency = wholeNumber(
+      (ctx.values.concurrency as string | undefined) ?? '1',
+      '--concurrency',
+      1,
+      'worker',
+    )!;
     const lockText = ctx.values['lock-duration'] as string | undefined;
-    if (lockText !== undefined) {
-      const read = parseTimeout(lockText);
-      if (!read.ok || read.value === undefined || read.value < 1000) {
-        throw new CliError(
-          'E_USAGE',
-          `--lock-duration must be a duration of at least 1s such as 10s or 2m, got "${lockText}"`,
-          { command: 'worker' },
-        );
-      }
-      lockDurationMs = read.value;
-    }
+    const lockDurationMs =
+      lockText === undefined
+        ? DEFAULT_LOCK_MS
+        : positiveDuration(lockText, '--lock-duration', '10s or 2m', 'worker', {
+            ms: 1000,
+            text: '1s',
+          });
     checkWorkerCommand(settings, ctx.env, ctx.cwd);
     const named = ctx.values.queue as string | undefined;
     // The plan in this folder names the queue and, in worktree mode, each task's own verify.

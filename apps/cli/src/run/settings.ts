@@ -12,6 +12,7 @@ import { DEFAULT_COMMAND } from '@program-nova/worker';
 import { CliError } from '../core/cli-error.js';
 import { type OptionSpec, type OptionValues, str } from '../core/command.js';
 import type { NovaConfig } from '../core/config.js';
+import { positiveDuration, wholeNumber } from '../core/option-values.js';
 import { STATE_OPTION } from '../core/state-paths.js';
 import {
   EXECUTORS,
@@ -208,18 +209,6 @@ export const RUN_OPTIONS: Record<string, OptionSpec> = {
 
 export { str };
 
-function integer(text: string | number | undefined, flag: string, min: number, command: string) {
-  if (text === undefined) return undefined;
-  const s = String(text).trim();
-  const n = /^\d+$/.test(s) ? Number(s) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < min) {
-    throw new CliError('E_USAGE', `${flag} must be a whole number >= ${min}, got "${text}"`, {
-      command,
-    });
-  }
-  return n;
-}
-
 const SIZE_UNITS: Record<string, number> = {
   '': 1,
   b: 1,
@@ -255,7 +244,7 @@ export function parseByteSize(
 }
 
 export function parsePort(text: string | number | undefined, command: string): number | undefined {
-  const port = integer(text, '--port', 0, command);
+  const port = wholeNumber(text, '--port', 0, command);
   if (port !== undefined && port > 65535) {
     throw new CliError('E_USAGE', `--port must be between 0 and 65535, got "${text}"`, { command });
   }
@@ -343,20 +332,12 @@ export function resolveRunSettings(
   }
 
   const pauseText = str(values, 'usage-limit-pause') ?? config.usageLimitPause;
-  let usageLimitPauseMs: number | undefined;
-  if (pauseText !== undefined) {
-    // Read like --timeout, but a pause cannot be turned off: a run that ignored a usage limit would
-    // only fail every task it started into the same limit.
-    const read = parseTimeout(String(pauseText));
-    if (!read.ok || read.value === undefined) {
-      throw new CliError(
-        'E_USAGE',
-        `--usage-limit-pause must be a duration such as 90s, 10m or 1h, got "${pauseText}"${read.ok ? '' : ` (${read.reason})`}`,
-        { command },
-      );
-    }
-    usageLimitPauseMs = read.value;
-  }
+  // Read like --timeout, but a pause cannot be turned off: a run that ignored a usage limit would
+  // only fail every task it started into the same limit.
+  const usageLimitPauseMs =
+    pauseText === undefined
+      ? undefined
+      : positiveDuration(pauseText, '--usage-limit-pause', '90s, 10m or 1h', command);
 
   const costText = str(values, 'max-cost') ?? config.maxCost;
   let maxCost: number | undefined;
@@ -387,10 +368,11 @@ export function resolveRunSettings(
     stateFile: fromCwd(str(values, 'state')) ?? config.state ?? resolve(cwd, 'cascade_state.json'),
     logsDir: fromCwd(str(values, 'logs')) ?? config.logs,
     maxWorkers:
-      integer(str(values, 'max-workers') ?? config.maxWorkers, '--max-workers', 1, command) ?? 3,
+      wholeNumber(str(values, 'max-workers') ?? config.maxWorkers, '--max-workers', 1, command) ??
+      3,
     agent,
     workerCommand,
-    retries: integer(str(values, 'retries') ?? config.retries, '--retries', 0, command),
+    retries: wholeNumber(str(values, 'retries') ?? config.retries, '--retries', 0, command),
     timeoutMs,
     usageLimitPauseMs,
     failFast: values['fail-fast'] === true || config.failFast === true,
