@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -71,6 +71,19 @@ describe('git', () => {
       code: 'GIT_FAILED',
       message: expect.stringContaining('index.lock'),
     });
+  });
+
+  it('tries again while another git is creating a worktree whose records are not written yet', async () => {
+    // What `git worktree add` leaves for a moment: the record's folder with an empty commondir.
+    const record = join(dir, '.git', 'worktrees', 'P1');
+    mkdirSync(record, { recursive: true });
+    writeFileSync(join(record, 'gitdir'), `${join(dir, '..', 'p1', '.git')}\n`);
+    writeFileSync(join(record, 'commondir'), '');
+    setTimeout(() => writeFileSync(join(record, 'commondir'), '../..\n'), 150);
+    await expect(
+      git(['worktree', 'list', '--porcelain'], { cwd: dir, env }),
+    ).resolves.toMatchObject({ code: 0 });
+    rmSync(record, { recursive: true });
   });
 
   it('resolves commits, and refuses revisions that would read as options', async () => {

@@ -82,8 +82,14 @@ export interface GitResult {
 const STDERR_TAIL = 2000;
 const LOCK_RETRIES = 6;
 
-/** Another git process holds a lock file that this command needs: worth trying again shortly. */
-const isLockRace = (stderr: string): boolean => /\.lock'?: File exists/.test(stderr);
+/**
+ * Another git process is halfway through something this command reads: it holds a lock file, or
+ * it is creating a worktree whose records are not written yet (`git worktree list` then fails
+ * reading an empty `commondir`). Worth trying again shortly.
+ */
+const isRace = (stderr: string): boolean =>
+  /\.lock'?: File exists/.test(stderr) ||
+  /failed to read .*worktrees\/[^/]+\/(commondir|gitdir)/.test(stderr);
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -150,14 +156,14 @@ function runOnce(args: readonly string[], options: GitOptions): Promise<GitResul
 
 /**
  * Runs `git <args>` in `options.cwd`. Resolves when git exits with 0 (or a code in `options.ok`);
- * otherwise throws GIT_FAILED with the argv and the end of stderr. A command that lost a race for
- * one of git's lock files (another task's git held it) is tried again a few times first.
+ * otherwise throws GIT_FAILED with the argv and the end of stderr. A command that lost a race to
+ * another task's git (a lock file, a worktree being created) is tried again a few times first.
  */
 export async function git(args: readonly string[], options: GitOptions): Promise<GitResult> {
   for (let attempt = 0; ; attempt++) {
     const result = await runOnce(args, options);
     if (result.code === 0 || options.ok?.includes(result.code)) return result;
-    if (attempt < LOCK_RETRIES && isLockRace(result.stderr)) {
+    if (attempt < LOCK_RETRIES && isRace(result.stderr)) {
       await sleep(20 * 2 ** attempt + Math.random() * 20);
       continue;
     }
