@@ -4,11 +4,12 @@
 // Reported: tasks per second of each, their ratio, what the queue costs per task over local
 // (target <= 2 ms), and the orchestrator's peak RSS (VmHWM) in the queued run.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { timed } from '../lib/process.mjs';
 
 export const title = 'queue';
 
@@ -60,35 +61,12 @@ function freePort() {
   });
 }
 
-function hwm(pid) {
-  try {
-    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
 /** Runs nova to its end: { ms, code, peakKb, stderr }, VmHWM sampled every 20 ms. */
 function novaRun(cwd, args) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    let peakKb = 0;
-    const timer = setInterval(() => {
-      peakKb = Math.max(peakKb, hwm(child.pid));
-    }, 20);
-    child.on('error', reject);
-    child.on('exit', () => clearInterval(timer));
-    child.on('close', (code) => resolve({ ms: performance.now() - t0, code, peakKb, stderr: err }));
+  return timed(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1' },
+    sampleRss: true,
   });
 }
 

@@ -10,8 +10,8 @@
 //    exec + dynamic linking) is all that the figure adds to the real spawn instant;
 //  - priority: critical-path order against plain file order (makespan), the section 8 plan and random DAGs;
 //  - memory: nova's peak RSS (VmHWM) for a 10,000-task run, and for a worker printing 2 GiB.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -85,61 +85,6 @@ function toMakefile(tasks, recipe) {
 }
 
 // ---------------------------------------------------------------- processes
-
-/** Runs a command to its end; resolves { ms, code, peakKb, stdout, stderr }. Polls VmHWM while it lives. */
-function timed(cmd, args, options = {}) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    let peakKb = 0;
-    let hostPeakKb = 0;
-    let hostPid = null;
-    const hwm = (pid) => {
-      try {
-        const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-        return m ? Number(m[1]) : 0;
-      } catch {
-        return 0;
-      }
-    };
-    const sample = () => {
-      peakKb = Math.max(peakKb, hwm(child.pid));
-      // nova's worker host (its child running host-process.js) is reported beside it.
-      hostPid ??= workerHostOf(child.pid);
-      if (hostPid !== null) hostPeakKb = Math.max(hostPeakKb, hwm(hostPid));
-    };
-    const timer = options.sampleRss ? setInterval(sample, 20) : null;
-    child.on('error', reject);
-    child.on('exit', () => {
-      // The process is a zombie until reaped: /proc/<pid>/status still answers... only without VmHWM.
-      if (timer) clearInterval(timer);
-    });
-    child.on('close', (code) => {
-      resolve({ ms: performance.now() - t0, code, peakKb, hostPeakKb, stdout: out, stderr: err });
-    });
-  });
-}
-
-function workerHostOf(pid) {
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== pid) continue;
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('host-process.js'))
-        return Number(name);
-    } catch {}
-  }
-  return null;
-}
 
 /**
  * A first `nova run` of the plan: a new state file and an empty logs folder each time (a rerun in
