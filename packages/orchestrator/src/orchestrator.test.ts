@@ -425,6 +425,11 @@ describe('Orchestrator scheduling (in-memory executor)', () => {
       return starts.get(id) === 1;
     };
     beforeEach(() => starts.clear());
+    /** The first start of each task `held` names waits to be finished by hand; all else succeeds. */
+    const holdFirst = (...held: string[]) =>
+      new FakeExecutor((spec) =>
+        held.includes(spec.task.id) && first(spec.task.id) ? 'manual' : ok(),
+      );
 
     /** What happened, in order: pauses (with their task), resumes and starts. */
     function timeline(o: Orchestrator): string[] {
@@ -436,9 +441,7 @@ describe('Orchestrator scheduling (in-memory executor)', () => {
     }
 
     it('a known reset ends a longer fallback pause early, and the state says so throughout', async () => {
-      const ex = new FakeExecutor((spec) =>
-        (spec.task.id === 'A' || spec.task.id === 'B') && first(spec.task.id) ? 'manual' : ok(),
-      );
+      const ex = holdFirst('A', 'B');
       // A's limit comes without a time: the fallback is a minute. B's says 300 ms.
       const { o } = setup([['A'], ['B'], ['C']], ex, {
         maxWorkers: 2,
@@ -475,9 +478,7 @@ describe('Orchestrator scheduling (in-memory executor)', () => {
     });
 
     it('an unknown reset does not use the fallback while a known one is pending', async () => {
-      const ex = new FakeExecutor((spec) =>
-        (spec.task.id === 'A' || spec.task.id === 'B') && first(spec.task.id) ? 'manual' : ok(),
-      );
+      const ex = holdFirst('A', 'B');
       const { o } = setup([['A'], ['B'], ['C']], ex, {
         maxWorkers: 2,
         usageLimitPauseMs: 60_000,
@@ -503,9 +504,7 @@ describe('Orchestrator scheduling (in-memory executor)', () => {
     });
 
     it('a later known reset extends the pause; an earlier one leaves it', async () => {
-      const ex = new FakeExecutor((spec) =>
-        first(spec.task.id) && spec.task.id !== 'D' ? 'manual' : ok(),
-      );
+      const ex = holdFirst('A', 'B', 'C');
       const { o } = setup([['A'], ['B'], ['C'], ['D']], ex, { maxWorkers: 3 });
       const seen = timeline(o);
       const recorded = collect(o, 'recorded');

@@ -1,11 +1,22 @@
 /**
  * The run's clocks: a timer per task whose retry (or usage-limit requeue) is due later, and the
- * end of the pause of new starts after a usage limit (which pause holds is the engine's call). Timers run on a monotonic clock and may fire a little
- * before the wall clock reaches their instant; each one re-arms itself until it really is due.
+ * end of the pause of new starts after a usage limit (which pause holds is the engine's call).
+ * Timers run on a monotonic clock and may fire a little before the wall clock reaches their
+ * instant; each one re-arms itself until it really is due (`fireAt`).
  */
+
+/** Calls `fire` once the wall clock reaches `at`; `armed` gets each timeout set, to clear it. */
+function fireAt(at: number, fire: () => void, armed: (timer: NodeJS.Timeout) => void): void {
+  armed(
+    setTimeout(
+      () => (Date.now() < at ? fireAt(at, fire, armed) : fire()),
+      Math.max(0, at - Date.now()) + 1,
+    ),
+  );
+}
+
 export class Timers {
   readonly #retries = new Map<string, NodeJS.Timeout>();
-  #pausedUntil = 0;
   #pauseTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -18,19 +29,16 @@ export class Timers {
    * caller's pause rules decide which wins). An instant already past ends the pause at once.
    */
   pause(until: number): void {
-    this.#pausedUntil = until;
-    this.#armPause();
-  }
-
-  #armPause(): void {
     if (this.#pauseTimer) clearTimeout(this.#pauseTimer);
-    this.#pauseTimer = setTimeout(
+    fireAt(
+      until,
       () => {
         this.#pauseTimer = null;
-        if (Date.now() < this.#pausedUntil) return this.#armPause();
         this.onPauseOver();
       },
-      Math.max(0, this.#pausedUntil - Date.now()) + 1,
+      (timer) => {
+        this.#pauseTimer = timer;
+      },
     );
   }
 
@@ -38,16 +46,13 @@ export class Timers {
   retryAt(id: string, at: number): void {
     const old = this.#retries.get(id);
     if (old) clearTimeout(old);
-    this.#retries.set(
-      id,
-      setTimeout(
-        () => {
-          if (Date.now() < at) return this.retryAt(id, at);
-          this.#retries.delete(id);
-          this.onRetryDue(id);
-        },
-        Math.max(0, at - Date.now()) + 1,
-      ),
+    fireAt(
+      at,
+      () => {
+        this.#retries.delete(id);
+        this.onRetryDue(id);
+      },
+      (timer) => this.#retries.set(id, timer),
     );
   }
 

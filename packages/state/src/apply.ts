@@ -64,8 +64,9 @@ export function transitionProblem(t: unknown): string | null {
       return 'plan_reconciled: "graph" must be a state graph';
     }
   }
-  if (r.type === 'task_started' && r.runner != null && runnerProblem(r.runner) !== null) {
-    return `task_started: "runner" ${runnerProblem(r.runner)}`;
+  if (r.type === 'task_started' && r.runner != null) {
+    const problem = runnerProblem(r.runner);
+    if (problem !== null) return `task_started: "runner" ${problem}`;
   }
   if (r.type === 'task_failed' && typeof r.failure_kind !== 'string') {
     return 'task_failed: "failure_kind" is required';

@@ -2,20 +2,36 @@
  * Checks of the state's records of what happened (plan changes, warnings, milestones reached):
  * lists that only grow, each entry stamped with when it happened.
  */
-import { type Checker, child, describe } from './checker.js';
+import { type Checker, child, describe, type Obj } from './checker.js';
 import { PLAN_FIELDS } from './create.js';
 import type { MilestoneRecord, PlanChange, TaskStatus, WarningRecord } from './types.js';
 
 export const STATUSES: readonly TaskStatus[] = ['pending', 'in_progress', 'completed', 'failed'];
 
+/**
+ * A list of records, each an object stamped (`stamp`, required) with when it happened; `read`
+ * checks the rest of one record.
+ */
+function stampedList<T>(
+  c: Checker,
+  value: unknown,
+  name: string,
+  stamp: string,
+  read: (obj: Obj, field: string, at: string) => T,
+): T[] {
+  if (!Array.isArray(value)) c.fail(name, `must be an array, got ${describe(value)}`);
+  return value.map((v, i) => {
+    const field = child(name, i);
+    const obj = c.object(v, field);
+    const at = c.timestamp(obj, stamp, field);
+    if (at === null) c.fail(child(field, stamp), 'is required');
+    return read(obj, field, at);
+  });
+}
+
 export function checkPlanChanges(c: Checker, value: unknown): PlanChange[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) c.fail('plan_changes', `must be an array, got ${describe(value)}`);
-  return value.map((v, i) => {
-    const field = child('plan_changes', i);
-    const obj = c.object(v, field);
-    const at = c.timestamp(obj, 'at', field);
-    if (at === null) c.fail(child(field, 'at'), 'is required');
+  return stampedList(c, value, 'plan_changes', 'at', (obj, field, at) => {
     const changedList = obj.changed === undefined ? [] : obj.changed;
     if (!Array.isArray(changedList))
       c.fail(child(field, 'changed'), `must be an array, got ${describe(changedList)}`);
@@ -48,33 +64,19 @@ export function checkPlanChanges(c: Checker, value: unknown): PlanChange[] {
 
 export function checkWarnings(c: Checker, value: unknown): WarningRecord[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) c.fail('warnings', `must be an array, got ${describe(value)}`);
-  return value.map((v, i) => {
-    const field = child('warnings', i);
-    const obj = c.object(v, field);
-    const at = c.timestamp(obj, 'at', field);
-    if (at === null) c.fail(child(field, 'at'), 'is required');
-    return {
-      at,
-      code: c.string(obj.code, child(field, 'code')),
-      message: c.string(obj.message, child(field, 'message')),
-    };
-  });
+  return stampedList(c, value, 'warnings', 'at', (obj, field, at) => ({
+    at,
+    code: c.string(obj.code, child(field, 'code')),
+    message: c.string(obj.message, child(field, 'message')),
+  }));
 }
 
 export function checkMilestones(c: Checker, value: unknown, legacy: boolean): MilestoneRecord[] {
   if (value === undefined && legacy) return [];
-  if (!Array.isArray(value)) c.fail('milestones', `must be an array, got ${describe(value)}`);
-  return value.map((m, i) => {
-    const field = child('milestones', i);
-    const obj = c.object(m, field);
-    const triggered = c.timestamp(obj, 'triggered_at', field);
-    if (triggered === null) c.fail(child(field, 'triggered_at'), 'is required');
-    return {
-      id: c.string(obj.id, child(field, 'id')),
-      name: c.optString(obj, 'name', field, String(obj.id)),
-      message: c.optString(obj, 'message', field, ''),
-      triggered_at: triggered,
-    };
-  });
+  return stampedList(c, value, 'milestones', 'triggered_at', (obj, field, triggered) => ({
+    id: c.string(obj.id, child(field, 'id')),
+    name: c.optString(obj, 'name', field, String(obj.id)),
+    message: c.optString(obj, 'message', field, ''),
+    triggered_at: triggered,
+  }));
 }

@@ -18,7 +18,14 @@ const MAX_EPOCH = 8.64e15;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const MONTH = String.raw`(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?`;
 
-const PIPED = /\|\s*(\d{9,13})\s*$/;
+/** The `...|<unix seconds or ms>` suffix some agents end a limit message with. */
+export const RESET_SUFFIX = /\|\s*(\d{9,13})\s*$/;
+
+/** A unix time in seconds or milliseconds (told apart by size) -> epoch ms. */
+export function epochMs(n: number): number {
+  return n > 1e12 ? n : n * SECOND;
+}
+
 const ISO =
   /\b(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?(?![\d:])/i;
 // "an hour", but not the "an" of "and".
@@ -70,10 +77,8 @@ export function parseResetTime(text: string, now: number | Date = Date.now()): n
 }
 
 function piped(text: string): number | null {
-  const m = PIPED.exec(text);
-  if (!m) return null;
-  const n = Number(m[1]);
-  return n > 1e12 ? n : n * SECOND;
+  const m = RESET_SUFFIX.exec(text);
+  return m ? epochMs(Number(m[1])) : null;
 }
 
 function iso(text: string): number | null {

@@ -5,7 +5,7 @@
  */
 import { addUsage, clip, type TokenUsage, zeroUsage } from '@program-nova/core';
 import { createLineSplitter } from './line-splitter.js';
-import { parseResetTime } from './reset-time.js';
+import { epochMs, parseResetTime, RESET_SUFFIX } from './reset-time.js';
 import type { AgentOutputSummary, AgentResultInfo, RateLimitInfo, UsageTracker } from './types.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
@@ -62,7 +62,7 @@ function max(a: TokenUsage, b: TokenUsage): TokenUsage {
 /** Unix seconds (or milliseconds, or an ISO string) -> ISO time; null when unusable. */
 function toIsoTime(v: unknown): string | null {
   let ms: number;
-  if (typeof v === 'number' && Number.isFinite(v) && v > 0) ms = v > 1e12 ? v : v * 1000;
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0) ms = epochMs(v);
   else if (typeof v === 'string' && /^\d{9,13}$/.test(v.trim())) return toIsoTime(Number(v));
   else if (typeof v === 'string') ms = Date.parse(v);
   else return null;
@@ -381,6 +381,6 @@ export function detectUsageLimit(
     const parsed = parseResetTime(text, now);
     if (parsed !== null) resetAt = new Date(parsed).toISOString();
   }
-  const message = text.replace(/\|\s*\d{9,13}\s*$/, '').trim();
+  const message = text.replace(RESET_SUFFIX, '').trim();
   return { resetAt, message: message === '' ? null : message };
 }

@@ -59,11 +59,12 @@ export const statusCommand: Command = {
     const now = new Date();
     if (ctx.values.json) {
       const r = rollup(state, { now });
+      const active = runActive(state);
       const doc = {
         stateFile: stateFileOf(ctx),
         project: state.project,
-        runActive: runActive(state),
-        paused: pausedNow(state, now),
+        runActive: active,
+        paused: pausedNow(state, active, now),
         summary: r.counts,
         rollup: r,
         running: runningTasks(state, now),
@@ -128,7 +129,7 @@ function statusText(
       `  last run ended ${terminalText(state.project.ended_at)}: ${OUTCOME_WORDS[state.project.outcome]}`,
     );
   }
-  const paused = pausedNow(state, now);
+  const paused = pausedNow(state, active, now);
   if (paused) lines.push(`  ${c.yellow(terminalText(formatPause(paused, now.getTime())))}`);
   const change = state.plan_changes.at(-1);
   if (change) lines.push(`  ${c.yellow(planChangeLine(change))}`);
@@ -207,11 +208,12 @@ function runActive(state: CascadeState): boolean | null {
 }
 
 /**
- * The pause that holds now, when a live run holds it: a pause left in the state by a run that is
- * gone holds nothing (the next run pauses again if the limit still holds).
+ * The pause that holds now, when a live run holds it (`active`: runActive, already checked by the
+ * caller): a pause left in the state by a run that is gone holds nothing (the next run pauses
+ * again if the limit still holds).
  */
-function pausedNow(state: CascadeState, now: Date): RunPause | null {
-  return runActive(state) === false ? null : pauseOf(state, now);
+function pausedNow(state: CascadeState, active: boolean | null, now: Date): RunPause | null {
+  return active === false ? null : pauseOf(state, now);
 }
 
 function planChangeLine(change: CascadeState['plan_changes'][number]): string {
