@@ -123,7 +123,7 @@ export class BullmqExecutor implements Executor {
   }
 
   start(spec: TaskRunSpec): Execution {
-    const run = this.runOf(spec.stateFile);
+    const run = this.runOf(spec.stateFile ?? '');
     const jobId = jobIdOf(run, spec.task.id, spec.attempt, spec.resets);
     const execution = new RemoteExecution(
       this,

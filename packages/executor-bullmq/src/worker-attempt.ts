@@ -23,8 +23,6 @@ export function specOf(data: JobData): TaskRunSpec {
     workerId: 'queue',
     ...(data.model !== undefined ? { model: data.model } : {}),
     ...(data.timeoutMs !== undefined ? { timeoutMs: data.timeoutMs } : {}),
-    // No state file on a worker machine.
-    stateFile: '',
     ...(data.workspace
       ? {
           workspace: {

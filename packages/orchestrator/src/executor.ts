@@ -36,10 +36,10 @@ export interface TaskRunSpec {
   /** Wall-clock limit for this attempt, if any (task `Timeout` column, else the run's `timeout`). */
   timeoutMs?: number;
   /**
-   * Absolute path of the state file (exposed to the worker, used to recognise it on reap); '' on a
-   * machine that has none (a queue worker).
+   * Absolute path of the state file (exposed to the worker, used to recognise it on reap). The
+   * orchestrator always sets it; absent on a machine that has none (a queue worker's own attempt).
    */
-  stateFile: string;
+  stateFile?: string;
   /**
    * Worktree mode: the run's base commit and the head commit each dependency completed with (in
    * plan order; a dependency without a recorded head counts as part of the base). An executor that

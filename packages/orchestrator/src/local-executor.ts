@@ -124,7 +124,7 @@ export class LocalExecutor implements Executor {
         head: deps.get(d.id)?.head ?? null,
       })),
       model: spec.task.model ?? spec.model ?? defaults.model,
-      ...(spec.stateFile !== '' ? { stateFile: spec.stateFile } : {}),
+      stateFile: spec.stateFile,
       timeoutMs: spec.timeoutMs,
     };
     if (worktrees && spec.workspace) {
