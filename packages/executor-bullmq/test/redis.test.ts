@@ -61,6 +61,24 @@ function project(rows: Row[], name: string) {
   };
 }
 
+type Project = ReturnType<typeof project>;
+
+/** The project's executor on the test's Redis (or `url`), looking at each job every 500 ms. */
+function openExecutor(p: Project, queue: string, url = redis.url): Promise<BullmqExecutor> {
+  return BullmqExecutor.open({ redis: url, queue, logsDir: p.logsDir, checkIntervalMs: 500 });
+}
+
+/** An orchestrator of the project's plan and state through `executor`. */
+function orchestratorOf(p: Project, executor: Executor, maxWorkers: number): Orchestrator {
+  return new Orchestrator({
+    cascadeFile: p.cascadeFile,
+    stateFile: p.stateFile,
+    logsDir: p.logsDir,
+    executor,
+    maxWorkers,
+  });
+}
+
 interface Run {
   id: string;
   start: number;
@@ -155,20 +173,9 @@ describe('BullmqExecutor with real workers', () => {
     const queue = queueNameOf('Twelve Tasks');
     const workers = [spawnWorker(queue, p.dir, p.records), spawnWorker(queue, p.dir, p.records)];
     await Promise.all(workers.map((w) => w.ready));
-    const executor = await BullmqExecutor.open({
-      redis: redis.url,
-      queue,
-      logsDir: p.logsDir,
-      checkIntervalMs: 500,
-    });
+    const executor = await openExecutor(p, queue);
     try {
-      const o = new Orchestrator({
-        cascadeFile: p.cascadeFile,
-        stateFile: p.stateFile,
-        logsDir: p.logsDir,
-        executor,
-        maxWorkers: 4,
-      });
+      const o = orchestratorOf(p, executor, 4);
       const result = await o.run({ checkInterval: 100 });
       expect(result.outcome).toBe('completed');
       const done = runs(p.records);
@@ -204,21 +211,10 @@ describe('BullmqExecutor with real workers', () => {
     const fast = { lockDurationMs: 1500, stalledIntervalMs: 700 };
     const a = spawnWorker(queue, p.dir, p.records, fast, env);
     await a.ready;
-    const executor = await BullmqExecutor.open({
-      redis: redis.url,
-      queue,
-      logsDir: p.logsDir,
-      checkIntervalMs: 500,
-    });
+    const executor = await openExecutor(p, queue);
     let b: ChildWorker | null = null;
     try {
-      const o = new Orchestrator({
-        cascadeFile: p.cascadeFile,
-        stateFile: p.stateFile,
-        logsDir: p.logsDir,
-        executor,
-        maxWorkers: 4,
-      });
+      const o = orchestratorOf(p, executor, 4);
       const recorded: { type: string; id?: string; failure_kind?: string; error?: string }[] = [];
       o.on('recorded', (t) => recorded.push(t as never));
       const running = o.run({ checkInterval: 100 });
@@ -260,21 +256,10 @@ describe('BullmqExecutor with real workers', () => {
   it("late events of a job id's earlier job (an interrupted attempt queued again) do not speak for the new one", async () => {
     const p = project([['L-01', []]], 'Late Events');
     const queue = queueNameOf('Late Events');
-    const executor = await BullmqExecutor.open({
-      redis: redis.url,
-      queue,
-      logsDir: p.logsDir,
-      checkIntervalMs: 500,
-    });
+    const executor = await openExecutor(p, queue);
     let w: ChildWorker | null = null;
     try {
-      const o = new Orchestrator({
-        cascadeFile: p.cascadeFile,
-        stateFile: p.stateFile,
-        logsDir: p.logsDir,
-        executor,
-        maxWorkers: 1,
-      });
+      const o = orchestratorOf(p, executor, 1);
       const recorded: { type: string; id?: string; runner?: { pid: number } }[] = [];
       o.on('recorded', (t) => recorded.push(t as never));
       const running = o.run({ checkInterval: 100 });
@@ -334,12 +319,7 @@ describe('BullmqExecutor with real workers', () => {
     const queue = queueNameOf('Stale Jobs');
     const w = spawnWorker(queue, p.dir, p.records, {}, { AGENT_FAIL_ONCE_TASK: 'S-01' });
     await w.ready;
-    const executor = await BullmqExecutor.open({
-      redis: redis.url,
-      queue,
-      logsDir: p.logsDir,
-      checkIntervalMs: 500,
-    });
+    const executor = await openExecutor(p, queue);
     // An orchestrator killed after journaling each outcome, before removing its job: the job stays.
     const dying: Executor = {
       start(spec) {
@@ -483,20 +463,9 @@ describe('a Redis restart (AOF on) in the middle of a run', () => {
       spawnWorker(queue, p.dir, p.records, { redis: url }, { AGENT_SLEEP_MS: '300' }),
     );
     await Promise.all(workers.map((w) => w.ready));
-    const executor = await BullmqExecutor.open({
-      redis: url,
-      queue,
-      logsDir: p.logsDir,
-      checkIntervalMs: 500,
-    });
+    const executor = await openExecutor(p, queue, url);
     try {
-      const o = new Orchestrator({
-        cascadeFile: p.cascadeFile,
-        stateFile: p.stateFile,
-        logsDir: p.logsDir,
-        executor,
-        maxWorkers: 4,
-      });
+      const o = orchestratorOf(p, executor, 4);
       const running = o.run({ checkInterval: 100 });
       const end = Date.now() + 60_000;
       while (runs(p.records).length < 3 && Date.now() < end)
