@@ -7,8 +7,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { formatDuration, oneLine } from '@program-nova/core';
 import { NotifyError } from './errors.js';
-import { checkEventName, eventMatches, field } from './events.js';
-import { drainWithin, SerialQueue } from './serial-queue.js';
+import { checkEventName, eventLabel, eventMatches } from './events.js';
+import { drainEnd, drainWithin, once, SerialQueue } from './serial-queue.js';
 import { eventText } from './text.js';
 import type { NotifyEvent, Sink, WarningListener } from './types.js';
 
@@ -182,19 +182,16 @@ export function createWebhookSink(options: WebhookSinkOptions): Sink {
   }
 
   const queues = webhooks.map((hook) => {
-    let droppedOnce = false;
     const queue = new SerialQueue<Delivery>({
       limit: options.queueLimit ?? WEBHOOK_QUEUE_LIMIT,
-      onDrop: () => {
-        if (droppedOnce) return;
-        droppedOnce = true;
+      onDrop: once(() =>
         warn({
           code: 'WEBHOOK_DROPPED',
           message: `webhook ${hook.label} is too far behind: its oldest queued events are dropped`,
-        });
-      },
+        }),
+      ),
       async handle(d, signal) {
-        const about = `webhook ${hook.label}: ${d.event.type}${d.event.id ? ` ${field(d.event, 'id')}` : ''}`;
+        const about = `webhook ${hook.label}: ${eventLabel(d.event)}`;
         for (let attempt = 1; ; attempt++) {
           const r = await post(hook, d, signal);
           if (r.next === 'done' || signal.aborted) return;
@@ -228,14 +225,14 @@ export function createWebhookSink(options: WebhookSinkOptions): Sink {
     },
     async flush(withinMs, signal) {
       const stopped = await drainWithin(
-        queues.map((q) => q.queue as SerialQueue<unknown>),
+        queues.map((q) => q.queue),
         withinMs,
         signal,
       );
       if (stopped > 0) {
         warn({
           code: 'WEBHOOK_FAILED',
-          message: `${stopped} webhook deliver${stopped > 1 ? 'ies' : 'y'} not made ${signal?.aborted ? 'when the wait was cut short' : `${formatDuration(withinMs)} after the run ended`}: dropped`,
+          message: `${stopped} webhook deliver${stopped > 1 ? 'ies' : 'y'} not made ${drainEnd(withinMs, signal)}: dropped`,
         });
       }
     },
