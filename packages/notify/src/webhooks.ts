@@ -5,6 +5,7 @@
  * then given up on for that event, and never holds up the run.
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { formatDuration, oneLine } from '@program-nova/core';
 import { NotifyError } from './errors.js';
 import { checkEventName, eventLabel, eventMatches } from './events.js';
@@ -101,24 +102,11 @@ const isWebhook = (w: Webhook | WebhookSpec): w is Webhook => w.url instanceof U
 
 /** Retry-After (seconds or an HTTP date) in ms, or null when absent or unreadable. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | null {
-  if (header === null || header.trim() === '') return null;
-  const s = header.trim();
+  const s = header?.trim();
+  if (!s) return null;
   if (/^\d+$/.test(s)) return Number(s) * 1000;
   const at = Date.parse(s);
   return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 export function createWebhookSink(options: WebhookSinkOptions): Sink {
@@ -206,7 +194,10 @@ export function createWebhookSink(options: WebhookSinkOptions): Sink {
             });
             return;
           }
-          await sleep(Math.max(r.waitMs ?? 0, backoffMs * 2 ** (attempt - 1)), signal);
+          // Resolves early (and quietly) when the queue is stopped.
+          await delay(Math.max(r.waitMs ?? 0, backoffMs * 2 ** (attempt - 1)), undefined, {
+            signal,
+          }).catch(() => {});
           if (signal.aborted) return;
         }
       },
