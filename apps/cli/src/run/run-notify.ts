@@ -92,7 +92,7 @@ export function openRunNotifier(
     hooks: settings.hooks,
     webhooks: settings.webhooks,
     desktop: settings.desktop,
-    ...(settings.hookTimeoutMs !== undefined ? { hookTimeoutMs: settings.hookTimeoutMs } : {}),
+    hookTimeoutMs: settings.hookTimeoutMs,
     cwd: options.cwd,
     env: options.env,
     onWarning: options.onWarning,
