@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { isProcessAlive } from '@program-nova/worker';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { killStarted, nova, startNova, tempDir, waitFor } from './helpers.js';
 
@@ -73,19 +74,6 @@ function lines(file: string): { argv: string[]; stdin: string }[] {
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
 }
 
 describe('nova run: notifications', { timeout: 120_000 }, () => {
@@ -160,8 +148,8 @@ describe('nova run: notifications', { timeout: 120_000 }, () => {
       /^nova: warning: HOOK_TIMEOUT: (hook '.*hang\.mjs pids\.json' for task:failed A2: still running after 3\.0s|1 hook run not finished 3\.0s after the run ended): stopped$/,
     );
     const [leader, child] = JSON.parse(readFileSync(join(t.dir, 'pids.json'), 'utf8')) as number[];
-    expect(alive(leader!)).toBe(false);
-    expect(alive(child!)).toBe(false);
+    expect(isProcessAlive(leader!)).toBe(false);
+    expect(isProcessAlive(child!)).toBe(false);
   });
 
   it('Ctrl-C during the end-of-run wait stops a running hook with its group instead of leaving it behind', async () => {
@@ -190,8 +178,8 @@ describe('nova run: notifications', { timeout: 120_000 }, () => {
       'HOOK_TIMEOUT: 1 hook run not finished when the wait was cut short: stopped',
     );
     const [leader, child] = JSON.parse(readFileSync(pidsFile, 'utf8')) as number[];
-    expect(alive(leader!)).toBe(false);
-    expect(alive(child!)).toBe(false);
+    expect(isProcessAlive(leader!)).toBe(false);
+    expect(isProcessAlive(child!)).toBe(false);
   }, 60_000);
 
   it('webhooks: signed with NOVA_WEBHOOK_SECRET, a 500 retried as the same delivery, every event received', async () => {

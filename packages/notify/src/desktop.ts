@@ -45,7 +45,7 @@ export function desktopCommand(
 export interface DesktopSinkOptions {
   onWarning: WarningListener;
   platform?: NodeJS.Platform;
-  env?: NodeJS.ProcessEnv;
+  env?: NodeJS.ProcessEnv | undefined;
 }
 
 export function createDesktopSink(options: DesktopSinkOptions): Sink {
@@ -90,7 +90,7 @@ export function createDesktopSink(options: DesktopSinkOptions): Sink {
       if (!off && DESKTOP_EVENTS.includes(event.type)) queue.push(event);
     },
     async flush(withinMs, signal) {
-      await drainWithin([queue as SerialQueue<unknown>], withinMs, signal);
+      await drainWithin([queue], withinMs, signal);
     },
   };
 }

@@ -62,3 +62,8 @@ export function field(event: NotifyEvent, name: string): string {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return '';
 }
+
+/** `task:failed A1`: the event as warnings name it (the type alone when it has no id). */
+export function eventLabel(event: NotifyEvent): string {
+  return event.id ? `${event.type} ${field(event, 'id')}` : event.type;
+}

@@ -12,9 +12,9 @@ import {
   tailLines,
 } from '@program-nova/core';
 import { NotifyError } from './errors.js';
-import { checkEventName, eventMatches, field } from './events.js';
+import { checkEventName, eventLabel, eventMatches, field } from './events.js';
 import { runProcess } from './run-process.js';
-import { drainWithin, SerialQueue } from './serial-queue.js';
+import { drainEnd, drainWithin, once, SerialQueue } from './serial-queue.js';
 import type { NotifyEvent, Sink, WarningListener } from './types.js';
 
 /** A hook as written: an event name (or `*`) and a command string or argv template. */
@@ -74,8 +74,8 @@ export interface HookSinkOptions {
   hooks: readonly (Hook | HookSpec)[];
   /** A run longer than this is stopped (default 30 s). */
   timeoutMs?: number;
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
+  cwd?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
   onWarning: WarningListener;
   queueLimit?: number;
 }
@@ -88,21 +88,18 @@ export function createHookSink(options: HookSinkOptions): Sink {
   const warn = options.onWarning;
   const queues = hooks.map((hook) => {
     const shown = oneLine(hook.argv.join(' '), 80);
-    let droppedOnce = false;
     return {
       hook,
       queue: new SerialQueue<NotifyEvent>({
         limit: options.queueLimit ?? HOOK_QUEUE_LIMIT,
-        onDrop: () => {
-          if (droppedOnce) return;
-          droppedOnce = true;
+        onDrop: once(() =>
           warn({
             code: 'HOOK_DROPPED',
             message: `hook '${shown}' is too far behind: its oldest queued events are dropped`,
-          });
-        },
+          }),
+        ),
         async handle(event, signal) {
-          const about = `hook '${shown}' for ${event.type}${event.id ? ` ${field(event, 'id')}` : ''}`;
+          const about = `hook '${shown}' for ${eventLabel(event)}`;
           const r = await runProcess(expandTemplate(hook.argv, hookValues(event)), {
             stdin: `${JSON.stringify(event)}\n`,
             timeoutMs,
@@ -142,14 +139,14 @@ export function createHookSink(options: HookSinkOptions): Sink {
     },
     async flush(withinMs, signal) {
       const stopped = await drainWithin(
-        queues.map((q) => q.queue as SerialQueue<unknown>),
+        queues.map((q) => q.queue),
         withinMs,
         signal,
       );
       if (stopped > 0) {
         warn({
           code: 'HOOK_TIMEOUT',
-          message: `${stopped} hook run${stopped > 1 ? 's' : ''} not finished ${signal?.aborted ? 'when the wait was cut short' : `${formatDuration(withinMs)} after the run ended`}: stopped`,
+          message: `${stopped} hook run${stopped > 1 ? 's' : ''} not finished ${drainEnd(withinMs, signal)}: stopped`,
         });
       }
     },

@@ -18,12 +18,12 @@ export interface NotifierOptions {
   /** Desktop notifications (default false). */
   desktop?: boolean;
   /** Per hook run, and the longest wait for hooks at the end (default 30 s). */
-  hookTimeoutMs?: number;
+  hookTimeoutMs?: number | undefined;
   /** The longest wait for webhook deliveries at the end (default 10 s). */
   webhookFlushMs?: number;
   /** Working directory and environment of hook commands (default this process's). */
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
+  cwd?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
   onWarning: WarningListener;
 }
 
@@ -55,8 +55,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
         hooks,
         timeoutMs: hookTimeoutMs,
         onWarning: warn,
-        ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
-        ...(options.env !== undefined ? { env: options.env } : {}),
+        cwd: options.cwd,
+        env: options.env,
       }),
       flushMs: hookTimeoutMs,
     });
@@ -66,10 +66,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   }
   if (options.desktop === true) {
     sinks.push({
-      sink: createDesktopSink({
-        onWarning: warn,
-        ...(options.env !== undefined ? { env: options.env } : {}),
-      }),
+      sink: createDesktopSink({ onWarning: warn, env: options.env }),
       flushMs: hookTimeoutMs,
     });
   }

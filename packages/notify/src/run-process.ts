@@ -47,7 +47,13 @@ export function runProcess(
         windowsHide: true,
       });
     } catch (error) {
-      resolve(outcome(null, null, false, error as NodeJS.ErrnoException, ''));
+      resolve({
+        code: null,
+        signal: null,
+        timedOut: false,
+        spawnError: error as NodeJS.ErrnoException,
+        stderr: '',
+      });
       return;
     }
     let stderr = '';
@@ -85,21 +91,17 @@ export function runProcess(
       }
       // A background process of the command may hold stderr open: the exit is what counts.
       child.stderr?.destroy();
-      resolve(outcome(code, sig, timedOut, err as NodeJS.ErrnoException | null, stderr));
+      resolve({
+        code,
+        signal: sig,
+        timedOut,
+        spawnError: err as NodeJS.ErrnoException | null,
+        stderr,
+      });
     };
     child.on('error', (error) => finish(null, null, error));
     child.on('exit', (code, sig) => finish(code, sig, null));
   });
-}
-
-function outcome(
-  code: number | null,
-  signal: NodeJS.Signals | null,
-  timedOut: boolean,
-  spawnError: NodeJS.ErrnoException | null,
-  stderr: string,
-): ProcessOutcome {
-  return { code, signal, timedOut, spawnError, stderr };
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {

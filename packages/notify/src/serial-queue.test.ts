@@ -60,11 +60,11 @@ describe('SerialQueue', () => {
     });
     q.push(1);
     q.push(2);
-    expect(await drainWithin([q as SerialQueue<unknown>], 20)).toBe(2);
+    expect(await drainWithin([q], 20)).toBe(2);
     expect(aborted).toBe(true);
     expect(q.busy).toBe(false);
     const idle = new SerialQueue<number>({ limit: 1, onDrop: () => {}, handle: async () => {} });
     idle.push(1);
-    expect(await drainWithin([idle as SerialQueue<unknown>], 10_000)).toBe(0);
+    expect(await drainWithin([idle], 10_000)).toBe(0);
   });
 });

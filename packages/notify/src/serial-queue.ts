@@ -3,6 +3,8 @@
  * webhook URL gets, so its deliveries happen in event order and never overlap. A full queue drops
  * its oldest item (a stuck receiver must not grow memory for the length of a run).
  */
+import { formatDuration } from '@program-nova/core';
+
 export interface SerialQueueOptions<T> {
   limit: number;
   /** Handles one item; must not reject. `signal` aborts when the queue is stopped. */
@@ -74,13 +76,19 @@ export class SerialQueue<T> {
   }
 }
 
+/** What drainWithin needs of a queue, whatever its items. */
+export interface Drainable {
+  idle(): Promise<void>;
+  stop(): number;
+}
+
 /**
  * Waits for every queue to be idle, at most `withinMs` and no longer than `signal` allows; then
  * stops them all. Returns how many items were dropped or aborted (0 when everything finished in
  * time).
  */
 export async function drainWithin(
-  queues: readonly SerialQueue<unknown>[],
+  queues: readonly Drainable[],
   withinMs: number,
   signal?: AbortSignal,
 ) {
@@ -100,4 +108,21 @@ export async function drainWithin(
   // What was running was aborted: let it finish its clean-up (a process group killed) first.
   await Promise.all(queues.map((q) => q.idle()));
   return stopped;
+}
+
+/** How a drain that stopped work ended, for the sink's one warning: `10s after the run ended`. */
+export function drainEnd(withinMs: number, signal: AbortSignal | undefined): string {
+  return signal?.aborted
+    ? 'when the wait was cut short'
+    : `${formatDuration(withinMs)} after the run ended`;
+}
+
+/** `fn` on its first call only: a queue that keeps overflowing is reported once. */
+export function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
 }

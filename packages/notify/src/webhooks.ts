@@ -5,10 +5,11 @@
  * then given up on for that event, and never holds up the run.
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { formatDuration, oneLine } from '@program-nova/core';
 import { NotifyError } from './errors.js';
-import { checkEventName, eventMatches, field } from './events.js';
-import { drainWithin, SerialQueue } from './serial-queue.js';
+import { checkEventName, eventLabel, eventMatches } from './events.js';
+import { drainEnd, drainWithin, once, SerialQueue } from './serial-queue.js';
 import { eventText } from './text.js';
 import type { NotifyEvent, Sink, WarningListener } from './types.js';
 
@@ -101,24 +102,11 @@ const isWebhook = (w: Webhook | WebhookSpec): w is Webhook => w.url instanceof U
 
 /** Retry-After (seconds or an HTTP date) in ms, or null when absent or unreadable. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | null {
-  if (header === null || header.trim() === '') return null;
-  const s = header.trim();
+  const s = header?.trim();
+  if (!s) return null;
   if (/^\d+$/.test(s)) return Number(s) * 1000;
   const at = Date.parse(s);
   return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 export function createWebhookSink(options: WebhookSinkOptions): Sink {
@@ -182,19 +170,16 @@ export function createWebhookSink(options: WebhookSinkOptions): Sink {
   }
 
   const queues = webhooks.map((hook) => {
-    let droppedOnce = false;
     const queue = new SerialQueue<Delivery>({
       limit: options.queueLimit ?? WEBHOOK_QUEUE_LIMIT,
-      onDrop: () => {
-        if (droppedOnce) return;
-        droppedOnce = true;
+      onDrop: once(() =>
         warn({
           code: 'WEBHOOK_DROPPED',
           message: `webhook ${hook.label} is too far behind: its oldest queued events are dropped`,
-        });
-      },
+        }),
+      ),
       async handle(d, signal) {
-        const about = `webhook ${hook.label}: ${d.event.type}${d.event.id ? ` ${field(d.event, 'id')}` : ''}`;
+        const about = `webhook ${hook.label}: ${eventLabel(d.event)}`;
         for (let attempt = 1; ; attempt++) {
           const r = await post(hook, d, signal);
           if (r.next === 'done' || signal.aborted) return;
@@ -209,7 +194,10 @@ export function createWebhookSink(options: WebhookSinkOptions): Sink {
             });
             return;
           }
-          await sleep(Math.max(r.waitMs ?? 0, backoffMs * 2 ** (attempt - 1)), signal);
+          // Resolves early (and quietly) when the queue is stopped.
+          await delay(Math.max(r.waitMs ?? 0, backoffMs * 2 ** (attempt - 1)), undefined, {
+            signal,
+          }).catch(() => {});
           if (signal.aborted) return;
         }
       },
@@ -228,14 +216,14 @@ export function createWebhookSink(options: WebhookSinkOptions): Sink {
     },
     async flush(withinMs, signal) {
       const stopped = await drainWithin(
-        queues.map((q) => q.queue as SerialQueue<unknown>),
+        queues.map((q) => q.queue),
         withinMs,
         signal,
       );
       if (stopped > 0) {
         warn({
           code: 'WEBHOOK_FAILED',
-          message: `${stopped} webhook deliver${stopped > 1 ? 'ies' : 'y'} not made ${signal?.aborted ? 'when the wait was cut short' : `${formatDuration(withinMs)} after the run ended`}: dropped`,
+          message: `${stopped} webhook deliver${stopped > 1 ? 'ies' : 'y'} not made ${drainEnd(withinMs, signal)}: dropped`,
         });
       }
     },

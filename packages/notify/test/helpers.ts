@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readProcStat } from '@program-nova/core/node';
 import type { NotifyEvent, NotifyWarning } from '../src/index.js';
 
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -37,11 +38,7 @@ export function alive(pid: number): boolean {
     return false;
   }
   // A zombie (exited, not reaped yet) is not alive.
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
+  return readProcStat(pid)?.state !== 'Z';
 }
 
 /** Polls until `check` holds (the test's own timeout bounds the wait). */

@@ -18,6 +18,18 @@ function dir() {
   return s.dir;
 }
 
+/** A sink whose one hook runs hang.mjs, which writes its group's pids to `pids`. */
+function hangingHook(event: string, timeoutMs: number) {
+  const pids = join(dir(), 'pids.json');
+  const w = warnings();
+  const sink = createHookSink({
+    hooks: [{ event, command: [process.execPath, HANG, pids] }],
+    timeoutMs,
+    onWarning: w.push,
+  });
+  return { sink, pids, w };
+}
+
 describe('hooks', () => {
   it('runs the matching hooks in event order with the event on stdin and placeholders in argv', async () => {
     const d = dir();
@@ -117,14 +129,7 @@ describe('hooks', () => {
   });
 
   it('a hook that hangs is stopped with its whole process group after its timeout', async () => {
-    const d = dir();
-    const pids = join(d, 'pids.json');
-    const w = warnings();
-    const sink = createHookSink({
-      hooks: [{ event: 'task:failed', command: [process.execPath, HANG, pids] }],
-      timeoutMs: 3000,
-      onWarning: w.push,
-    });
+    const { sink, pids, w } = hangingHook('task:failed', 3000);
     sink.send(event('task:failed', { id: 'A1' }));
     await sink.flush(60_000);
     expect(w.list).toEqual([
@@ -142,14 +147,7 @@ describe('hooks', () => {
   });
 
   it('flush waits at most its limit, then stops what runs and drops what is queued, in one warning', async () => {
-    const d = dir();
-    const pids = join(d, 'pids.json');
-    const w = warnings();
-    const sink = createHookSink({
-      hooks: [{ event: '*', command: [process.execPath, HANG, pids] }],
-      timeoutMs: 120_000,
-      onWarning: w.push,
-    });
+    const { sink, pids, w } = hangingHook('*', 120_000);
     sink.send(event('task:failed', { id: 'A1' }));
     sink.send(event('task:failed', { id: 'A2' }));
     sink.send(event('run:finished'));

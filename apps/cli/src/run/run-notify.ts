@@ -13,6 +13,7 @@ import {
   type WarningListener,
 } from '@program-nova/notify';
 import type { Orchestrator, OrchestratorEvents, RunResult } from '@program-nova/orchestrator';
+import { plural } from '../render/plan-text.js';
 import type { NotifySettings } from './notify-settings.js';
 
 /**
@@ -92,7 +93,7 @@ export function openRunNotifier(
     hooks: settings.hooks,
     webhooks: settings.webhooks,
     desktop: settings.desktop,
-    ...(settings.hookTimeoutMs !== undefined ? { hookTimeoutMs: settings.hookTimeoutMs } : {}),
+    hookTimeoutMs: settings.hookTimeoutMs,
     cwd: options.cwd,
     env: options.env,
     onWarning: options.onWarning,
@@ -108,8 +109,8 @@ export function openRunNotifier(
 /** `2 hooks, 1 webhook, desktop notifications`. */
 export function notifierLine(n: Notifier): string {
   const parts: string[] = [];
-  if (n.hookCount > 0) parts.push(`${n.hookCount} hook${n.hookCount > 1 ? 's' : ''}`);
-  if (n.webhookCount > 0) parts.push(`${n.webhookCount} webhook${n.webhookCount > 1 ? 's' : ''}`);
+  if (n.hookCount > 0) parts.push(plural(n.hookCount, 'hook'));
+  if (n.webhookCount > 0) parts.push(plural(n.webhookCount, 'webhook'));
   if (n.desktop) parts.push('desktop notifications');
   return `Notifications: ${parts.join(', ')}`;
 }
