@@ -3,10 +3,11 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessAlive } from '@program-nova/worker';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { USAGE_LIMIT_AGENT } from './fixtures/usage-limit-agent.js';
+import { USAGE_LIMIT_AGENT, waitForLimitPause } from './fixtures/usage-limit-agent.js';
 import { killStarted, nova, type Started, startNova, tempDir, waitFor } from './helpers.js';
-import { alive, freePort, startRedis, type TestRedis } from './redis-support.js';
+import { freePort, startRedis, type TestRedis } from './redis-support.js';
 
 let redis: TestRedis;
 let redisUrl = '';
@@ -150,13 +151,7 @@ describe('nova run --executor bullmq with nova worker', () => {
     );
     await waitFor(() => worker.stdout().includes('queue nova-limited-remote'), 'the worker');
     const run = startNova(['run', '--executor', 'bullmq', '--redis', redisUrl, '-j', '1'], t.dir);
-    const marker = join(t.dir, 'limited-A1');
-    const status = await waitFor(() => {
-      if (!existsSync(marker)) return null;
-      const r = nova(['status', '--json'], t.dir);
-      return r.code === 0 && JSON.parse(r.stdout).paused ? JSON.parse(r.stdout) : null;
-    }, 'the pause in status --json');
-    const reset = Number(readFileSync(marker, 'utf8'));
+    const { status, reset } = await waitForLimitPause(t.dir);
     expect(status.paused).toEqual({
       until: new Date(reset).toISOString(),
       reason: 'usage limit reported by A1',
@@ -201,7 +196,7 @@ describe('nova run --executor bullmq with nova worker', () => {
     expect(run.stdout()).toContain('Interrupted: Stop Me');
     const pids = agents.map((f) => Number(f.split('.')[1]));
     // Stopped by the time the run exited (SIGTERM, grace, SIGKILL on the worker's machine).
-    for (const pid of pids) expect(alive(pid)).toBe(false);
+    for (const pid of pids) expect(isProcessAlive(pid)).toBe(false);
     const status = JSON.parse(nova(['status', '--json'], t.dir).stdout);
     expect(status.summary).toMatchObject({ inProgress: 0, completed: 0, failed: 0, pending: 6 });
     worker.child.kill('SIGINT');

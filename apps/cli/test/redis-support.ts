@@ -1,7 +1,6 @@
 // Helpers for the tests of `nova run --executor bullmq` and `nova worker`: a real redis-server of
-// the test file's own, on a free 127.0.0.1 port, and a look at whether a process still lives.
+// the test file's own, on a free 127.0.0.1 port.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tempDir, waitFor } from './helpers.js';
 
@@ -92,25 +91,4 @@ function serverPid(port: number): Promise<number | null> {
       if (m) done(Number(m[1]));
     });
   });
-}
-
-/**
- * Whether process `pid` still lives. A zombie counts as gone: it has stopped, and where PID 1 does
- * not reap orphans (some containers) it never disappears. A negative `pid` asks about a process
- * group, zombies included.
- */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  if (pid < 0 || process.platform !== 'linux') return true;
-  try {
-    // The state letter follows the command name in parentheses, which may itself hold spaces.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
 }

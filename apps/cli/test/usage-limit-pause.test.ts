@@ -2,14 +2,14 @@
  * A usage limit end to end: the built `nova run` with a fake agent that reports a Claude-Code-shaped
  * usage limit whose reset it states in prose ("resets at HH:MM:SS", local time), then succeeds.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatClock } from '@program-nova/core';
 import { parseCascade } from '@program-nova/parser';
 import { applyTransition, createState } from '@program-nova/state';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { USAGE_LIMIT_AGENT as AGENT } from './fixtures/usage-limit-agent.js';
-import { killStarted, nova, startNova, tempDir, waitFor } from './helpers.js';
+import { USAGE_LIMIT_AGENT as AGENT, waitForLimitPause } from './fixtures/usage-limit-agent.js';
+import { killStarted, nova, startNova, tempDir } from './helpers.js';
 
 const dirs: { cleanup(): void }[] = [];
 afterEach(() => killStarted());
@@ -39,13 +39,7 @@ describe('a usage limit with its reset in prose', { timeout: 120_000 }, () => {
       ['run', '-j', '1', '--worker-cmd', `'${process.execPath}' '${agent}' '${t.dir}' {id}`],
       t.dir,
     );
-    const marker = join(t.dir, 'limited-A1');
-    const status = await waitFor(() => {
-      if (!existsSync(marker)) return null;
-      const r = nova(['status', '--json'], t.dir);
-      return r.code === 0 && JSON.parse(r.stdout).paused ? JSON.parse(r.stdout) : null;
-    }, 'the pause in status --json');
-    const reset = Number(readFileSync(marker, 'utf8'));
+    const { status, reset } = await waitForLimitPause(t.dir);
     expect(status.paused).toEqual({
       until: new Date(reset).toISOString(),
       reason: 'usage limit reported by A1',

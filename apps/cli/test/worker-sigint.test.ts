@@ -5,10 +5,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BullmqExecutor } from '@program-nova/executor-bullmq';
+import { isProcessAlive } from '@program-nova/worker';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { STOPPABLE_AGENT } from './fixtures/stoppable-agent.js';
 import { killStarted, nova, type Started, startNova, tempDir, waitFor } from './helpers.js';
-import { alive, startRedis, type TestRedis } from './redis-support.js';
+import { startRedis, type TestRedis } from './redis-support.js';
 
 let redis: TestRedis;
 const dirs: { dir: string; cleanup(): void }[] = [];
@@ -22,7 +23,7 @@ afterEach(() => {
   // A failed test may have killed a worker with its agents still holding tasks: their groups go too.
   for (const t of dirs)
     for (const s of lines<Start>(join(t.dir, 'starts.jsonl')))
-      if (alive(-s.pid)) process.kill(-s.pid, 'SIGKILL');
+      if (isProcessAlive(-s.pid)) process.kill(-s.pid, 'SIGKILL');
 });
 
 afterAll(() => {
@@ -148,9 +149,9 @@ describe('Ctrl-C of a nova worker', { timeout: 120_000 }, () => {
     expect(a.stdout()).toContain('SIGINT: stopping; running tasks go back to the queue\n');
     expect(a.stderr()).toBe('');
     // The worker waited for its agent's whole process group before it exited.
-    expect(alive(held.pid)).toBe(false);
-    expect(alive(held.child!)).toBe(false);
-    expect(alive(-held.pid)).toBe(false);
+    expect(isProcessAlive(held.pid)).toBe(false);
+    expect(isProcessAlive(held.child!)).toBe(false);
+    expect(isProcessAlive(-held.pid)).toBe(false);
     // It took nothing after the signal: neither the other task nor the one it gave back.
     expect(a.stdout().match(/^started /gm)).toEqual(['started ']);
     expect(a.stdout()).toContain(`stopped ${taken.id}\n`);
@@ -230,7 +231,7 @@ describe('Ctrl-C of a nova worker', { timeout: 120_000 }, () => {
     expect(a.stdout()).toContain(`stopped ${taken.id}\n`);
     expect(a.stderr()).toBe('');
     // Not left running without a worker: the second signal did not just end the worker.
-    expect(alive(held.pid)).toBe(false);
+    expect(isProcessAlive(held.pid)).toBe(false);
     expect(a.stdout().match(/^started /gm)).toEqual(['started ']);
 
     const b = worker('B', 'finish', 2);
